@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "homeward.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and organisations"
+
+    def ready(self) -> None:
+        from homeward.accounts import services, signals  # noqa: F401
+
+        services.register_data_handlers()

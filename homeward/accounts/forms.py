@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+
+from homeward.accounts.models import User
+from homeward.accounts.services import MAX_BATCH_SIZE
+from homeward.accounts.validators import display_name_validator
+from homeward.core.models import EmailFrequency
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code on your card",
+        max_length=20,
+        help_text="8 letters and numbers, for example HMWD-7K3P.",
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+def _name_is_free(name: str, exclude_pk: int | None = None) -> bool:
+    taken = User.objects.filter(username__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    return not taken.exists()
+
+
+class JoinForm(forms.Form):
+    """At most three fields: joining must take under a minute on a phone."""
+
+    display_name = forms.CharField(
+        label="Choose a name to use here",
+        max_length=30,
+        validators=[display_name_validator],
+        help_text="Other members see this name. It doesn't need to be your real name. You sign in with it.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 10 characters. A short sentence is easy to remember.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    email = forms.EmailField(
+        label="E-mail address (optional)",
+        required=False,
+        help_text="Only if you'd like replies by e-mail or a way to reset your password. Never shown to anyone.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"].strip()
+        if not _name_is_free(name):
+            raise forms.ValidationError("Someone is already using that name. Try adding a number.")
+        return name
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data.get("email", "").strip().lower()
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "That e-mail address is already registered. Sign in instead, or leave this blank."
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            probe = User(username=cleaned.get("display_name", ""), email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class JoinBatchForm(forms.Form):
+    distribution_point = forms.CharField(
+        label="Where will these cards be handed out?",
+        max_length=120,
+        help_text="For example: HMP Lewes visitors' centre, or Brighton magistrates' court.",
+    )
+    size = forms.IntegerField(
+        label="How many cards?",
+        min_value=1,
+        max_value=MAX_BATCH_SIZE,
+        initial=20,
+        help_text="Cards print 10 to an A4 sheet.",
+    )
+    uses_per_code = forms.IntegerField(
+        label="People who can join with each card",
+        min_value=1,
+        max_value=500,
+        initial=1,
+        help_text="1 for a card per family.",
+    )
+    expires_on = forms.DateField(
+        label="Cards stop working after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 31/3/2027.",
+    )
+
+    def clean_expires_on(self) -> Any:
+        value = self.cleaned_data["expires_on"]
+        today = timezone.localdate()
+        if value <= today:
+            raise forms.ValidationError("Choose a date after today.")
+        if value > today + timedelta(days=3 * 366):
+            raise forms.ValidationError("Choose a date within the next 3 years.")
+        return value
+
+
+class AccountForm(forms.Form):
+    display_name = forms.CharField(
+        label="Name shown to others", max_length=30, validators=[display_name_validator]
+    )
+    email_frequency = forms.ChoiceField(
+        label="E-mail me about new messages and replies",
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"].strip()
+        clash = User.objects.filter(display_name__iexact=name).exclude(pk=self.user.pk).exists()
+        if clash or not _name_is_free(name, exclude_pk=self.user.pk):
+            raise forms.ValidationError("Someone is already using that name. Try adding a number.")
+        return name
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand my account and personal details will be deleted and cannot be recovered.",
+        error_messages={"required": "Tick the box to confirm you want to delete your account."},
+    )
+
+
+def batch_initial() -> dict[str, Any]:
+    return {"expires_on": timezone.localdate() + timedelta(days=180)}

@@ -1,0 +1,64 @@
+"""Who may do what. One predicate per permission, used by views, templates and the API alike.
+Roles are read once per request and kept on the user object."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeward.accounts.models import MANAGER_ROLES, STAFF_ROLES, Membership, Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from homeward.accounts.models import User
+
+_CACHE_ATTR = "_homeward_memberships"
+
+
+def memberships(user: User | AnonymousUser) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def staff_membership(user: User | AnonymousUser) -> Membership | None:
+    """The membership a member of staff acts through (their most senior staff role)."""
+    staff = [m for m in memberships(user) if m.role in STAFF_ROLES]
+    if not staff:
+        return None
+    return sorted(staff, key=lambda m: (m.role not in MANAGER_ROLES, m.pk))[0]
+
+
+def is_staff(user: User | AnonymousUser) -> bool:
+    """Staff of an organisation, or a platform admin: they must use a second factor."""
+    if not user.is_authenticated:
+        return False
+    return bool(getattr(user, "is_platform_admin", False)) or staff_membership(user) is not None
+
+
+def is_manager_of(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return any(
+        m.organisation_id == organisation.pk and m.role in MANAGER_ROLES for m in memberships(user)
+    )
+
+
+def can_manage_join_cards(user: User | AnonymousUser) -> bool:
+    """Any member of staff may print cards for their organisation."""
+    return staff_membership(user) is not None
+
+
+def has_verified_second_factor(request: HttpRequest) -> bool:
+    """True when this session passed a second factor (at sign-in, or by enrolling just now)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(r.get("method") == "mfa" for r in get_authentication_records(request))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from homeward.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("join/", views.join_start, name="join_start"),
+    path("join/<str:code>/", views.join, name="join"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("settings/", views.account_settings, name="settings"),
+    path("settings/export/", views.export_data, name="export"),
+    path("settings/delete/", views.delete_account, name="delete"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/join-cards/", views.cards_list, name="cards_list"),
+    path("staff/join-cards/new/", views.cards_new, name="cards_new"),
+    path("staff/join-cards/<int:pk>/", views.cards_detail, name="cards_detail"),
+    path("staff/join-cards/<int:pk>/print/", views.cards_print, name="cards_print"),
+    path("staff/join-cards/<int:pk>/revoke/", views.cards_revoke, name="cards_revoke"),
+]

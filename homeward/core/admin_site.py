@@ -1,0 +1,46 @@
+"""The Django admin is for platform admins only, behind the same second factor as staff pages.
+Anyone else who is signed in gets 404; anonymous visitors are sent to the normal sign-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+
+class HomewardAdminSite(admin.AdminSite):
+    site_header = "Homeward platform administration"
+    site_title = "Homeward admin"
+    index_title = "Platform administration"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and getattr(user, "is_platform_admin", False))
+
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        next_url = request.GET.get("next", reverse("admin:index"))
+        return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            from homeward.accounts.decorators import second_factor_redirect
+
+            if request.user.is_authenticated:
+                if not self.has_permission(request):
+                    raise Http404
+                redirect = second_factor_redirect(request)
+                if redirect is not None:
+                    return redirect
+            return inner(request, *args, **kwargs)
+
+        return gate

@@ -1,0 +1,52 @@
+"""Run the background task worker (django-tasks-db) and keep a heartbeat for /healthz."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from datetime import timedelta
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from homeward.core.models import WorkerHeartbeat
+
+HEARTBEAT_SECONDS = 10
+
+
+class Command(BaseCommand):
+    help = "Run the background worker: e-mail, digests, notification fan-out and imports."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between polls when idle."
+        )
+
+    def handle(self, *args: Any, interval: float, **options: Any) -> None:
+        worker_id = f"{socket.gethostname()}-{os.getpid()}"[:64]
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.is_set():
+                try:
+                    WorkerHeartbeat.objects.update_or_create(
+                        worker_id=worker_id, defaults={"seen_at": timezone.now()}
+                    )
+                finally:
+                    close_old_connections()
+                stop.wait(HEARTBEAT_SECONDS)
+
+        WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
+        thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
+        thread.start()
+        try:
+            call_command(
+                "db_worker", interval=interval, worker_id=worker_id, verbosity=options["verbosity"]
+            )
+        finally:
+            stop.set()
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -1,0 +1,57 @@
+"""Notifications: the in-app list with its unread count, and e-mail through a background task."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from homeward.core.models import EmailFrequency, Notification, NotificationSettings
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
+
+
+def settings_for(user: User) -> NotificationSettings:
+    prefs, _ = NotificationSettings.objects.get_or_create(user=user)
+    return prefs
+
+
+@transaction.atomic
+def notify(recipient: User, *, kind: str, title: str, url: str = "") -> Notification:
+    """Tell a member something. `title` must be discreet: it may be read over a shoulder or
+    on a lock screen, so it never names prison unless the member chose that word."""
+    from homeward.core.tasks import send_notification_email
+
+    note = Notification.objects.create(recipient=recipient, kind=kind, title=title[:200], url=url)
+    prefs = settings_for(recipient)
+    NotificationSettings.objects.filter(pk=prefs.pk).update(unread_count=F("unread_count") + 1)
+    if (
+        recipient.email
+        and prefs.email_frequency == EmailFrequency.IMMEDIATE
+        and recipient.is_active
+    ):
+        # Sent by the worker after this transaction commits (TASKS ENQUEUE_ON_COMMIT).
+        send_notification_email.enqueue(note.pk)
+    return note
+
+
+@transaction.atomic
+def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark some (or all) of a member's notifications read; returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        remaining = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        NotificationSettings.objects.filter(user=user).update(unread_count=remaining)
+    return changed
+
+
+def set_email_frequency(user: User, frequency: str) -> None:
+    prefs = settings_for(user)
+    prefs.email_frequency = frequency
+    prefs.save(update_fields=["email_frequency"])

@@ -1,0 +1,78 @@
+"""Friendly error pages. Each shows the request's reference, which is also in the server log.
+They render without touching the database, so they work when the database does not."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+from homeward.core.middleware import current_request_id
+
+log = logging.getLogger("homeward.errors")
+
+_PAGES = {
+    400: (
+        "Something in that request didn't look right",
+        "Go back, check what you entered and try again.",
+    ),
+    403: (
+        "You can't do that here",
+        "If you think you should be able to, contact the people who run this site.",
+    ),
+    404: ("We can't find that page", "It may have moved, or the address may be mistyped."),
+    429: (
+        "Please wait a moment",
+        "There have been too many attempts in a short time. Wait a minute, then try again.",
+    ),
+    500: (
+        "Sorry, something went wrong on our side",
+        "It's not your fault. Please try again in a few minutes.",
+    ),
+    503: (
+        "This site is having a short break",
+        "We're working on it. Please try again in a few minutes.",
+    ),
+}
+
+
+def render_error(request: HttpRequest, status: int, *, reason: str = "") -> HttpResponse:
+    ref = current_request_id() or getattr(request, "request_id", "")
+    title, advice = _PAGES[status]
+    log.warning("error page %s shown (%s) for %s", status, reason or "-", request.path)
+    context = {"status": status, "title": title, "advice": advice, "reference": ref}
+    html = loader.render_to_string("errors/error.html", context)
+    response = HttpResponse(html, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, 400, reason=type(exception).__name__ if exception else "")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render_error(request, 500)
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, 429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    log.warning("CSRF failure: %s", reason)
+    response = render_error(request, 403, reason="csrf")
+    response.content = loader.render_to_string(
+        "errors/csrf.html", {"reference": current_request_id(), "status": 403}
+    ).encode()
+    return response

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from homeward.core.models import Notification
+from homeward.core.notifications import mark_read
+
+PAGE_SIZE = 50
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notes = list(Notification.objects.filter(recipient=request.user)[:PAGE_SIZE])
+    return render(request, "core/notifications.html", {"notes": notes})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    mark_read(request.user, ids or None)  # type: ignore[arg-type]
+    return redirect("notifications")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("homeward.core.urls")),
+    path("", include("homeward.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "homeward.core.views.errors.bad_request"
+handler403 = "homeward.core.views.errors.permission_denied"
+handler404 = "homeward.core.views.errors.page_not_found"
+handler500 = "homeward.core.views.errors.server_error"
+handler429 = "homeward.core.views.errors.too_many_requests"
