@@ -20,7 +20,7 @@ View = Callable[..., HttpResponse]
 def _has_totp(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:

@@ -16,6 +16,18 @@ if TYPE_CHECKING:
 _CACHE_ATTR = "_homeward_memberships"
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in member behind a request (views call this after their login check)."""
+    from django.core.exceptions import PermissionDenied
+
+    from homeward.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
 def memberships(user: User | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []

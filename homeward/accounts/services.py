@@ -105,7 +105,7 @@ def revoke_join_batch(actor: User, batch: JoinBatch) -> None:
 
 def create_member(*, username: str, password: str | None, email: str = "", **extra: Any) -> User:
     user_model = get_user_model()
-    user: User = user_model.objects.create_user(  # type: ignore[assignment]
+    user: User = user_model.objects.create_user(
         username=username,
         password=password,
         email=email,

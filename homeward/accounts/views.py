@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, time
+from typing import cast
 
-from allauth.account.decorators import reauthentication_required
+from allauth.account.decorators import reauthentication_required as _reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -25,18 +27,16 @@ from homeward.accounts.forms import (
     JoinForm,
     batch_initial,
 )
-from homeward.accounts.models import JoinBatch, User
-from homeward.accounts.policies import staff_membership
+from homeward.accounts.models import JoinBatch
+from homeward.accounts.policies import acting_user, staff_membership
 from homeward.core import datarights
 from homeward.core.models import EmailFrequency
 from homeward.core.notifications import set_email_frequency, settings_for
 from homeward.core.qr import qr_svg
 
-
-def _member(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+View = Callable[..., HttpResponse]
+# allauth's decorator is untyped: asks for the password again when the last sign-in is old.
+reauthentication_required = cast(Callable[[View], View], _reauthentication_required)
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,7 +132,7 @@ def cards_new(request: HttpRequest) -> HttpResponse:
             datetime.combine(form.cleaned_data["expires_on"], time(23, 59, 59))
         )
         batch = services.create_join_batch(
-            _member(request),
+            acting_user(request),
             membership.organisation,
             distribution_point=form.cleaned_data["distribution_point"],
             size=form.cleaned_data["size"],
@@ -157,12 +157,10 @@ def cards_print(request: HttpRequest, pk: int) -> HttpResponse:
     """An A4 sheet of wallet-size cards, 10 to a page, each with its code and a QR code."""
     batch = _batch_for(request, pk)
     base = request.build_absolute_uri("/").rstrip("/")
-    cards = [
-        {"code": c, "url": f"{base}{reverse('accounts:join', args=[c.code])}"}
-        for c in batch.codes.all()
-    ]
-    for card in cards:
-        card["qr"] = qr_svg(card["url"])
+    cards = []
+    for code in batch.codes.all():
+        url = f"{base}{reverse('accounts:join', args=[code.code])}"
+        cards.append({"code": code, "url": url, "qr": qr_svg(url)})
     pages = [cards[i : i + 10] for i in range(0, len(cards), 10)]
     join_url = f"{base}{reverse('accounts:join_start')}"
     return render(
@@ -174,7 +172,7 @@ def cards_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cards_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
-    services.revoke_join_batch(_member(request), batch)
+    services.revoke_join_batch(acting_user(request), batch)
     messages.success(
         request, "Those cards no longer work. Anyone who already joined keeps their account."
     )
@@ -187,7 +185,7 @@ def cards_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    user = _member(request)
+    user = acting_user(request)
     prefs = settings_for(user)
     initial = {"display_name": user.public_name, "email_frequency": prefs.email_frequency}
     form = AccountForm(request.POST or None, initial=initial, user=user)
@@ -209,7 +207,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def export_data(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/export.html")
-    data = datarights.export_member(_member(request))
+    data = datarights.export_member(acting_user(request))
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -226,7 +224,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        datarights.erase_member(_member(request))
+        datarights.erase_member(acting_user(request))
         logout(request)
         return render(request, "accounts/deleted.html")
     return render(request, "accounts/delete.html", {"form": form})

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 class HomewardAdminSite(admin.AdminSite):
@@ -28,7 +30,7 @@ class HomewardAdminSite(admin.AdminSite):
         next_url = request.GET.get("next", reverse("admin:index"))
         return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: V, cacheable: bool = False) -> V:
         inner = super().admin_view(view, cacheable)
 
         @wraps(view)
@@ -43,4 +45,4 @@ class HomewardAdminSite(admin.AdminSite):
                     return redirect
             return inner(request, *args, **kwargs)
 
-        return gate
+        return cast(V, gate)

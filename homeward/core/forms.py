@@ -16,9 +16,8 @@ class HomewardBoundField(BoundField):
     ) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         if self.errors and self.auto_id and not self.use_fieldset:
-            described = [
-                part for part in [attrs.get("aria-describedby"), f"{self.auto_id}_error"] if part
-            ]
+            existing = attrs.get("aria-describedby")
+            described = [p for p in [existing, f"{self.auto_id}_error"] if isinstance(p, str) and p]
             attrs["aria-describedby"] = " ".join(described)
         return attrs
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from homeward.accounts.policies import acting_user
 from homeward.core.models import Notification
 from homeward.core.notifications import mark_read
 
@@ -13,7 +14,7 @@ PAGE_SIZE = 50
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = list(Notification.objects.filter(recipient=request.user)[:PAGE_SIZE])
+    notes = list(Notification.objects.filter(recipient=acting_user(request))[:PAGE_SIZE])
     return render(request, "core/notifications.html", {"notes": notes})
 
 
@@ -21,5 +22,5 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
-    mark_read(request.user, ids or None)  # type: ignore[arg-type]
+    mark_read(acting_user(request), ids or None)
     return redirect("notifications")
