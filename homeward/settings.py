@@ -153,6 +153,10 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: families sign in with the name they chose (or e-mail if they gave one).
 ACCOUNT_ADAPTER = "homeward.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "homeward.accounts.forms.LoginForm",
+    "signup": "homeward.accounts.forms.SignupForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"

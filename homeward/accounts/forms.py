@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
@@ -147,3 +149,35 @@ class DeleteAccountForm(forms.Form):
 
 def batch_initial() -> dict[str, Any]:
     return {"expires_on": timezone.localdate() + timedelta(days=180)}
+
+
+class LoginForm(AllauthLoginForm):  # type: ignore[misc]
+    """allauth's sign-in form, in words a family member recognises."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = "Your name on this site, or e-mail address"
+        login.widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class SignupForm(AllauthSignupForm):  # type: ignore[misc]
+    """Joining without a card: the same three fields as joining with one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Choose a name to use here"
+        self.fields[
+            "username"
+        ].help_text = "Other members see this name. It doesn't need to be your real name. You sign in with it."
+        self.fields["email"].label = "E-mail address (optional)"
+        self.fields[
+            "email"
+        ].help_text = "Only if you'd like replies by e-mail or a way to reset your password. Never shown to anyone."
+        for name in ("username", "email", "password1"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["password1"].label = "Choose a password"

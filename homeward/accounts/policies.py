@@ -73,4 +73,7 @@ def has_verified_second_factor(request: HttpRequest) -> bool:
     """True when this session passed a second factor (at sign-in, or by enrolling just now)."""
     from allauth.account.authentication import get_authentication_records
 
-    return any(r.get("method") == "mfa" for r in get_authentication_records(request))
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return any(r.get("method") == "mfa" for r in get_authentication_records(request, user))
