@@ -23,9 +23,22 @@ def _has_totp(user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
+def _has_verified_email(user: Any) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return bool(EmailAddress.objects.filter(user=user, verified=True).exists())
+
+
 def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
-    """Where a member of staff must go before a staff page answers, or None when they may pass."""
+    """Where a member of staff must go before a staff page answers, or None when they may pass:
+    a verified e-mail address first (for password resets and alerts), then a second factor."""
     next_qs = urlencode({"next": request.get_full_path()})
+    if not _has_verified_email(request.user):
+        messages.info(
+            request,
+            "Staff accounts need a confirmed e-mail address. Add one, or confirm the one you have.",
+        )
+        return HttpResponseRedirect(reverse("account_email"))
     if not _has_totp(request.user):
         messages.info(
             request,
@@ -39,7 +52,7 @@ def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
 
 def staff_required(view: View) -> View:
     """Anonymous → sign in; not staff → 404 (nobody learns the page exists); staff without a
-    second factor in this session → enrol or confirm it first."""
+    verified e-mail or a second factor in this session → add or confirm it first."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

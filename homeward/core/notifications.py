@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from homeward.core.models import EmailFrequency, Notification, NotificationSettings
@@ -55,3 +56,28 @@ def set_email_frequency(user: User, frequency: str) -> None:
     prefs = settings_for(user)
     prefs.email_frequency = frequency
     prefs.save(update_fields=["email_frequency"])
+
+
+DIGEST_PERIODS = {EmailFrequency.DAILY: timedelta(days=1), EmailFrequency.WEEKLY: timedelta(days=7)}
+
+
+def enqueue_due_digests(now: datetime | None = None) -> int:
+    """Queue a digest e-mail for each member whose daily or weekly summary is due and who has
+    something unread. Run by the worker's scheduler; safe to run as often as you like, because
+    the digest task claims each period before it sends."""
+    from homeward.core.tasks import send_digest_email
+
+    now = now or timezone.now()
+    queued = 0
+    for frequency, period in DIGEST_PERIODS.items():
+        due = (
+            NotificationSettings.objects.filter(
+                email_frequency=frequency, unread_count__gt=0, user__is_active=True
+            )
+            .exclude(user__email="")
+            .filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - period))
+        )
+        for user_id in due.values_list("user_id", flat=True).iterator():
+            send_digest_email.enqueue(user_id)
+            queued += 1
+    return queued

@@ -8,7 +8,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from homeward.core.models import Notification
+from homeward.core.models import EmailFrequency, Notification, NotificationSettings
+
+# At most this many items in one digest; the rest wait on the site.
+DIGEST_LIMIT = 50
 
 
 @task()
@@ -38,4 +41,50 @@ def send_notification_email(notification_id: int) -> bool:
     Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
+    return True
+
+
+@task()
+def send_digest_email(user_id: int) -> bool:
+    """One e-mail listing a member's unread notifications that were not e-mailed yet. The period
+    is claimed with a conditional update first, so a re-run or a second worker sends nothing."""
+    from homeward.core.notifications import DIGEST_PERIODS
+
+    prefs = NotificationSettings.objects.select_related("user").filter(user_id=user_id).first()
+    if prefs is None or prefs.email_frequency not in DIGEST_PERIODS or not prefs.user.email:
+        return False
+    now = timezone.now()
+    if (
+        prefs.last_digest_at
+        and now - prefs.last_digest_at < DIGEST_PERIODS[EmailFrequency(prefs.email_frequency)]
+    ):
+        return False
+    claimed = NotificationSettings.objects.filter(
+        pk=prefs.pk, last_digest_at=prefs.last_digest_at
+    ).update(last_digest_at=now)
+    if not claimed:
+        return False
+    notes = list(
+        Notification.objects.filter(
+            recipient_id=user_id, read_at__isnull=True, emailed_at__isnull=True
+        ).order_by("created_at")[:DIGEST_LIMIT]
+    )
+    if not notes:
+        return False
+    period = "daily" if prefs.email_frequency == EmailFrequency.DAILY else "weekly"
+    context = {
+        "notes": notes,
+        "period": period,
+        "site_name": settings.SITE_NAME,
+        "base_url": settings.SITE_URL,
+        "user": prefs.user,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Your {period} summary from {settings.SITE_NAME}",
+        body=render_to_string("core/email/digest.txt", context),
+        to=[prefs.user.email],
+    )
+    message.attach_alternative(render_to_string("core/email/digest.html", context), "text/html")
+    message.send()
+    Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=now)
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -14,8 +15,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from homeward.core.models import WorkerHeartbeat
+from homeward.core.notifications import enqueue_due_digests
 
 HEARTBEAT_SECONDS = 10
+# Periodic work (digest e-mails) is looked at every 15 minutes.
+SCHEDULE_EVERY_BEATS = 90
+log = logging.getLogger("homeward.worker")
 
 
 class Command(BaseCommand):
@@ -31,13 +36,20 @@ class Command(BaseCommand):
         stop = threading.Event()
 
         def beat() -> None:
+            """Heartbeat for /healthz, and the scheduler for periodic work (digests)."""
+            beats = 0
             while not stop.is_set():
                 try:
                     WorkerHeartbeat.objects.update_or_create(
                         worker_id=worker_id, defaults={"seen_at": timezone.now()}
                     )
+                    if beats % SCHEDULE_EVERY_BEATS == 0:
+                        enqueue_due_digests()
+                except Exception:
+                    log.exception("worker heartbeat or schedule failed; trying again")
                 finally:
                     close_old_connections()
+                beats += 1
                 stop.wait(HEARTBEAT_SECONDS)
 
         WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
