@@ -181,3 +181,6 @@ class SignupForm(AllauthSignupForm):  # type: ignore[misc]
             if name in self.fields:
                 self.fields[name].widget.attrs.pop("placeholder", None)
         self.fields["password1"].label = "Choose a password"
+        self.fields[
+            "password1"
+        ].help_text = "At least 10 characters. A short sentence is easy to remember."

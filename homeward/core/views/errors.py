@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -41,7 +42,15 @@ def render_error(request: HttpRequest, status: int, *, reason: str = "") -> Http
     ref = current_request_id() or getattr(request, "request_id", "")
     title, advice = _PAGES[status]
     log.warning("error page %s shown (%s) for %s", status, reason or "-", request.path)
-    context = {"status": status, "title": title, "advice": advice, "reference": ref}
+    # No request context processors here: an error page must render even without a database.
+    context = {
+        "status": status,
+        "title": title,
+        "advice": advice,
+        "reference": ref,
+        "site_name": settings.SITE_NAME,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+    }
     html = loader.render_to_string("errors/error.html", context)
     response = HttpResponse(html, status=status)
     if status == 429:
@@ -73,6 +82,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     log.warning("CSRF failure: %s", reason)
     response = render_error(request, 403, reason="csrf")
     response.content = loader.render_to_string(
-        "errors/csrf.html", {"reference": current_request_id(), "status": 403}
+        "errors/csrf.html",
+        {
+            "reference": current_request_id(),
+            "status": 403,
+            "site_name": settings.SITE_NAME,
+            "quick_exit_url": settings.QUICK_EXIT_URL,
+        },
     ).encode()
     return response
