@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 
 class ConfigError(Exception):
@@ -55,6 +55,13 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     return value
 
 
+def _port(parts: SplitResult, variable: str) -> int | None:
+    try:
+        return parts.port
+    except ValueError:
+        raise ConfigError(f"{variable} has a port that is not a number") from None
+
+
 def parse_database_url(url: str, *, base_dir: str) -> dict[str, Any]:
     """sqlite:///relative/path.sqlite3, sqlite:////absolute/path, or postgres://user:pw@host:port/db.
 
@@ -93,14 +100,18 @@ def parse_database_url(url: str, *, base_dir: str) -> dict[str, Any]:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ConfigError("DATABASE_URL for PostgreSQL needs a database name after the host")
+        try:
+            conn_max_age = int(query.pop("conn_max_age", "60"))
+        except ValueError:
+            raise ConfigError("DATABASE_URL conn_max_age must be a whole number") from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": host,
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": int(query.pop("conn_max_age", "60")),
+            "PORT": str(_port(parts, "DATABASE_URL") or ""),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": query,
         }
@@ -136,10 +147,13 @@ def parse_email_url(url: str) -> EmailConfig:
         return EmailConfig(
             backend="django.core.mail.backends.smtp.EmailBackend",
             host=parts.hostname,
-            port=parts.port or (465 if parts.scheme == "smtps" else 587),
+            port=_port(parts, "EMAIL_URL") or (465 if parts.scheme == "smtps" else 587),
             user=unquote(parts.username or ""),
             password=unquote(parts.password or ""),
             use_tls=parts.scheme == "smtp",
             use_ssl=parts.scheme == "smtps",
         )
-    raise ConfigError(f"EMAIL_URL must start with smtp://, smtps:// or console://, not {url!r}")
+    # Name the scheme only: the whole URL may hold the mail password.
+    raise ConfigError(
+        f"EMAIL_URL must start with smtp://, smtps:// or console://, not {parts.scheme!r}"
+    )

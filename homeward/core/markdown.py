@@ -10,14 +10,12 @@ from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
+    "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"align"},
-    "td": {"align"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -34,8 +35,9 @@ def notify(recipient: User, *, kind: str, title: str, url: str = "") -> Notifica
         and prefs.email_frequency == EmailFrequency.IMMEDIATE
         and recipient.is_active
     ):
-        # Sent by the worker after this transaction commits (TASKS ENQUEUE_ON_COMMIT).
-        send_notification_email.enqueue(note.pk)
+        # Queued only once this transaction commits, so a rolled-back change e-mails nobody and
+        # the worker always finds the notification. (django-tasks 0.12 has no ENQUEUE_ON_COMMIT.)
+        transaction.on_commit(partial(send_notification_email.enqueue, note.pk))
     return note
 
 

@@ -16,10 +16,16 @@ DIGEST_LIMIT = 50
 
 @task()
 def send_notification_email(notification_id: int) -> bool:
-    """E-mail one notification. Idempotent: a notification is e-mailed at most once, so a job
-    that runs again after a crash sends nothing twice."""
+    """E-mail one notification. Idempotent: a notification is claimed before it is sent and
+    e-mailed at most once, so a job that runs again sends nothing twice."""
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if note is None or note.emailed_at is not None or not note.recipient.email:
+        return False
+    # Claim it first, so two workers running the same job cannot both send it.
+    claimed_at = timezone.now()
+    if not Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
+        emailed_at=claimed_at
+    ):
         return False
     context = {
         "note": note,
@@ -37,10 +43,12 @@ def send_notification_email(notification_id: int) -> bool:
     message.attach_alternative(
         render_to_string("core/email/notification.html", context), "text/html"
     )
-    message.send()
-    Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    try:
+        message.send()
+    except Exception:
+        # Release the claim so the job can be tried again (the worker records the failure).
+        Notification.objects.filter(pk=note.pk, emailed_at=claimed_at).update(emailed_at=None)
+        raise
     return True
 
 

@@ -25,22 +25,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        body["database"] = {"status": "ok", "engine": connection.vendor}
+        now = timezone.now()
+        last = (
+            WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+        )
+        ready = DBTaskResult.objects.ready()
+        oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        queued = ready.count()
     except DatabaseError:
         body["database"] = {"status": "error"}
         body["worker"] = {"status": "unknown"}
         body["status"] = "error"
         return JsonResponse(body, status=503)
 
-    now = timezone.now()
-    last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
-    ready = DBTaskResult.objects.ready()
-    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    body["database"] = {"status": "ok", "engine": connection.vendor}
     worker_ok = last is not None and now - last <= WORKER_STALE_AFTER
     body["worker"] = {
         "status": "ok" if worker_ok else "down",
         "last_seen": last.isoformat() if last else None,
-        "queued": ready.count(),
+        "queued": queued,
         "oldest_queued_seconds": int((now - oldest).total_seconds()) if oldest else 0,
     }
     body["status"] = "ok" if worker_ok else "degraded"

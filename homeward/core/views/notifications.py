@@ -21,6 +21,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
-    mark_read(acting_user(request), ids or None)
+    # No "id" at all means "mark everything read"; ids that aren't numbers mark nothing.
+    raw = request.POST.getlist("id")
+    ids = [int(i) for i in raw if i.isdigit()] if raw else None
+    mark_read(acting_user(request), ids)
     return redirect("notifications")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from homeward.core.models import WorkerHeartbeat
@@ -51,14 +51,24 @@ class Command(BaseCommand):
                     close_old_connections()
                 beats += 1
                 stop.wait(HEARTBEAT_SECONDS)
+            # Database connections are per thread: close this one's as it ends.
+            connections.close_all()
 
         WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
         thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
         thread.start()
         try:
+            # reload=False: db_worker would otherwise restart itself in a child process under
+            # DEBUG, leaving this heartbeat beating for a worker that may be crashing.
             call_command(
-                "db_worker", interval=interval, worker_id=worker_id, verbosity=options["verbosity"]
+                "db_worker",
+                interval=interval,
+                worker_id=worker_id,
+                reload=False,
+                verbosity=options["verbosity"],
             )
         finally:
             stop.set()
+            # Let a beat that is being written finish first, or it would put the row back.
+            thread.join(timeout=HEARTBEAT_SECONDS + 30)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
