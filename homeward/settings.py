@@ -166,7 +166,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
-# Failed sign-ins are throttled per IP and per account; allauth answers 429 with our page.
+# Failed sign-ins are throttled per IP and per account: allauth then refuses the sign-in with a
+# plain message beside the form. Too many requests of any kind get our 429 page (handler429).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("RATE_LOGIN_FAILED", "10/m/ip,5/5m/key"),
     "login": "30/m/ip",

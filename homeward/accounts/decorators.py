@@ -38,7 +38,7 @@ def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
             request,
             "Staff accounts need a confirmed e-mail address. Add one, or confirm the one you have.",
         )
-        return HttpResponseRedirect(reverse("account_email"))
+        return HttpResponseRedirect(f"{reverse('account_email')}?{next_qs}")
     if not _has_totp(request.user):
         messages.info(
             request,

@@ -7,9 +7,10 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import Q
 from django.utils import timezone
 
-from homeward.accounts.models import User
+from homeward.accounts.models import FORMER_MEMBER, User
 from homeward.accounts.services import MAX_BATCH_SIZE
 from homeward.accounts.validators import display_name_validator
 from homeward.core.models import EmailFrequency
@@ -27,7 +28,13 @@ class CodeForm(forms.Form):
 
 
 def _name_is_free(name: str, exclude_pk: int | None = None) -> bool:
-    taken = User.objects.filter(username__iexact=name)
+    # Names kept for deleted accounts ("Former member", sign-in "former-member-<id>") are never
+    # free: a member called "former-member-12" would make erasing member 12 fail.
+    folded = name.strip().lower()
+    if folded == FORMER_MEMBER.lower() or folded.startswith("former-member"):
+        return False
+    # Nobody may take a name another member signs in with or is shown as.
+    taken = User.objects.filter(Q(username__iexact=name) | Q(display_name__iexact=name))
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     return not taken.exists()

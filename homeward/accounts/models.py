@@ -44,6 +44,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        # Platform admins run the whole platform: every permission in the admin site.
+        if self.is_active and self.is_platform_admin:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.is_platform_admin:
+            return True
+        return super().has_module_perms(app_label)
+
     @property
     def public_name(self) -> str:
         if self.erased_at is not None:

@@ -98,6 +98,8 @@ def create_join_batch(
 
 @transaction.atomic
 def revoke_join_batch(actor: User, batch: JoinBatch) -> None:
+    if batch.revoked_at is not None:
+        return  # already stopped: keep the date it stopped and log it once
     batch.revoked_at = timezone.now()
     batch.save(update_fields=["revoked_at"])
     audit.record(actor, "joincards.batch_revoked", batch, organisation=batch.organisation)

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from homeward.accounts import services
 from homeward.accounts.decorators import staff_required
@@ -36,7 +36,9 @@ from homeward.core.qr import qr_svg
 
 View = Callable[..., HttpResponse]
 # allauth's decorator is untyped: asks for the password again when the last sign-in is old.
-reauthentication_required = cast(Callable[[View], View], _reauthentication_required)
+# GET shows the page; the action itself (POST) asks for the password again if the last
+# confirmation is older than ACCOUNT_REAUTHENTICATION_TIMEOUT.
+reauthenticate_to_act = cast(Callable[[View], View], _reauthentication_required(allow_get=True))
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,6 +92,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def welcome(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/welcome.html")
 
@@ -106,6 +109,7 @@ def _batch_for(request: HttpRequest, pk: int) -> JoinBatch:
 
 
 @staff_required
+@require_safe
 def cards_list(request: HttpRequest) -> HttpResponse:
     membership = staff_membership(request.user)
     if membership is None:  # a platform admin without an organisation
@@ -145,6 +149,7 @@ def cards_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def cards_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     return render(
@@ -153,9 +158,15 @@ def cards_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def cards_print(request: HttpRequest, pk: int) -> HttpResponse:
     """An A4 sheet of wallet-size cards, 10 to a page, each with its code and a QR code."""
     batch = _batch_for(request, pk)
+    if not batch.is_active:
+        messages.error(
+            request, "These cards have expired or been stopped, so they can't be printed."
+        )
+        return redirect("accounts:cards_detail", pk=batch.pk)
     base = request.build_absolute_uri("/").rstrip("/")
     cards = []
     for code in batch.codes.all():
@@ -203,7 +214,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@reauthentication_required
+@reauthenticate_to_act
 def export_data(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/export.html")
@@ -220,7 +231,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@reauthentication_required
+@reauthenticate_to_act
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -231,6 +242,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/staff_home.html", {"membership": staff_membership(request.user)}

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from homeward.accounts.policies import acting_user
 from homeward.core.models import Notification
@@ -13,6 +13,7 @@ PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     notes = list(Notification.objects.filter(recipient=acting_user(request))[:PAGE_SIZE])
     return render(request, "core/notifications.html", {"notes": notes})
