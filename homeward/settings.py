@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "homeward.core",
     "homeward.accounts",
+    "homeward.prisons",
+    "homeward.directory",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("homeward.core.urls")),
     path("", include("homeward.accounts.urls")),
+    path("prisons/", include("homeward.prisons.urls")),
+    path("directory/", include("homeward.directory.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
