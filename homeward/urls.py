@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from homeward.directory.api import api as oruk_api
+
 urlpatterns = [
     path("", include("homeward.core.urls")),
     path("", include("homeward.accounts.urls")),
     path("prisons/", include("homeward.prisons.urls")),
     path("directory/", include("homeward.directory.urls")),
+    path("api/oruk/", oruk_api.urls),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
