@@ -122,7 +122,9 @@ def write(results: list[Result]) -> None:
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        lines.append(f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.size_kb:.1f} | {r.queries} |")
+        lines.append(
+            f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.size_kb:.1f} | {r.queries} |"
+        )
     section = "\n".join(lines) + "\n"
     out = ROOT / "BENCHMARKS.md"
     header = (
