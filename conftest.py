@@ -16,6 +16,8 @@ from django.test import Client
 from homeward.accounts import factories
 from homeward.accounts.models import Organisation, Role, User
 
+pytest_plugins = ["homeward.core.testing.browser"]
+
 # Tests import it from here; it lives with the factories so benchmarks can use it too.
 sign_in = factories.sign_in
 

@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests (the browser-journey plugin lives in `browser`)."""
