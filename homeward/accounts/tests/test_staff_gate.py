@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from conftest import sign_in
 from homeward.accounts import factories
@@ -156,12 +159,7 @@ def test_enrolling_an_authenticator_counts_as_this_sessions_second_factor(new_wo
     client = sign_in(Client(), new_worker, second_factor=False)
     assert client.get("/staff/").url.startswith("/accounts/2fa/totp/activate/")
 
-    # Setting up an authenticator first asks for the password again.
-    asked = client.get("/accounts/2fa/totp/activate/")
-    assert asked.status_code == 302
-    assert asked.url.startswith("/accounts/reauthenticate/")
-    assert client.post(asked.url, {"password": factories.DEMO_PASSWORD}).status_code == 302
-
+    # Just signed in with the password, so set-up does not ask for it again.
     assert client.get("/accounts/2fa/totp/activate/").status_code == 200
     secret = client.session["mfa.totp.secret"]
     response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
@@ -176,6 +174,16 @@ def test_enrolling_an_authenticator_counts_as_this_sessions_second_factor(new_wo
     assert AuditEvent.objects.filter(
         action="account.second_factor_enrolled", actor=new_worker, target_id=str(authenticator.pk)
     ).exists()
+
+
+def test_setting_up_an_authenticator_later_asks_for_the_password_again(new_worker):
+    client = sign_in(Client(), new_worker, second_factor=False)
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        asked = client.get("/accounts/2fa/totp/activate/")
+        assert asked.status_code == 302
+        assert asked.url.startswith("/accounts/reauthenticate/")
+        assert client.post(asked.url, {"password": factories.DEMO_PASSWORD}).status_code == 302
+        assert client.get("/accounts/2fa/totp/activate/").status_code == 200
 
 
 def test_authenticator_set_up_page_is_reachable_without_a_second_factor(new_worker):

@@ -536,22 +536,37 @@ ENTRIES: dict[str, Entry] = {
         get=answers(anonymous=TO_LOGIN, members=redirect("account_reauthenticate"), staff=OK),
         queries=ceilings(staff=13, platform_admin=12),
     ),
-    "mfa_activate_totp": Entry(get=REAUTHENTICATE),
+    # People in the matrix signed in moments ago, which counts as confirming the password for
+    # two-step settings (AccountAdapter.is_reauthentication_required).
+    # Staff already have an authenticator, so allauth shows them how to remove it instead.
+    "mfa_activate_totp": Entry(
+        get=override(
+            SIGNED_IN, **dict.fromkeys((*STAFF, "platform_admin"), redirect("mfa_deactivate_totp"))
+        ),
+        queries=ceilings(member=9),
+    ),
     "mfa_deactivate_totp": Entry(
-        get=override(REAUTHENTICATE, **dict.fromkeys(MEMBERS, NOT_FOUND)),
+        get=override(SIGNED_IN, **dict.fromkeys(MEMBERS, NOT_FOUND)),
+        queries=ceilings(staff=9, platform_admin=8),
+        # Removing the authenticator works for its owner (who then meets the staff gate again).
         post=PostCheck(
             data=lambda s: {},
             state=_authenticators,
-            answers=override(REAUTHENTICATE, **dict.fromkeys(MEMBERS, NOT_FOUND)),
+            answers=answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=redirect("mfa_index")),
+            changes=frozenset((*STAFF, "platform_admin")),
         ),
     ),
     "mfa_view_recovery_codes": Entry(
-        get=override(REAUTHENTICATE, **dict.fromkeys(MEMBERS, NOT_FOUND)),
+        get=override(SIGNED_IN, **dict.fromkeys(MEMBERS, NOT_FOUND)),
+        queries=ceilings(staff=9, platform_admin=8),
         wrong_method=WrongMethod("post", "worker_a"),
     ),
-    "mfa_generate_recovery_codes": Entry(get=REAUTHENTICATE),
+    "mfa_generate_recovery_codes": Entry(
+        get=SIGNED_IN, queries=ceilings(member=5, staff=8, platform_admin=7)
+    ),
     "mfa_download_recovery_codes": Entry(
-        get=override(REAUTHENTICATE, **dict.fromkeys(MEMBERS, NOT_FOUND))
+        get=override(SIGNED_IN, **dict.fromkeys(MEMBERS, NOT_FOUND)),
+        queries=ceilings(staff=8, platform_admin=7),
     ),
 }
 
