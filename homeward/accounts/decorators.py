@@ -15,6 +15,7 @@ from django.urls import reverse
 from homeward.accounts.policies import has_verified_second_factor, is_staff
 
 View = Callable[..., HttpResponse]
+AFTER_SECOND_FACTOR = "after_second_factor"
 
 
 def _has_totp(user: Any) -> bool:
@@ -40,6 +41,8 @@ def second_factor_redirect(request: HttpRequest) -> HttpResponse | None:
         )
         return HttpResponseRedirect(f"{reverse('account_email')}?{next_qs}")
     if not _has_totp(request.user):
+        # Where to carry on once enrolled (allauth ends enrolment on the recovery-codes page).
+        request.session[AFTER_SECOND_FACTOR] = request.get_full_path()
         messages.info(
             request,
             "Staff accounts need a second step at sign-in. Set up an authenticator app to continue.",
@@ -63,6 +66,7 @@ def staff_required(view: View) -> View:
         redirect = second_factor_redirect(request)
         if redirect is not None:
             return redirect
+        request.session.pop(AFTER_SECOND_FACTOR, None)
         return view(request, *args, **kwargs)
 
     return wrapper

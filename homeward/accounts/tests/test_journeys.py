@@ -343,8 +343,16 @@ def test_staff_member_without_authenticator_must_set_one_up_before_staff_pages(
         desktop.get_by_role("button", name="Activate").click()
     assert enrolled.url.endswith("/accounts/2fa/recovery-codes/")
     assert enrolled.status == 200
-    assert len(desktop.get_by_label("Unused codes").input_value().split()) == 10
+    expect(
+        desktop.get_by_role("list", name="Unused recovery codes").get_by_role("listitem")
+    ).to_have_count(10)
     assert Authenticator.objects.filter(user=worker, type=Authenticator.Type.TOTP).exists()
+
+    # "Continue" carries on to the staff page they were heading for.
+    with next_page(desktop) as carried_on:
+        desktop.get_by_role("link", name="Continue").click()
+    assert carried_on.url.endswith("/staff/join-cards/")
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("Join cards")
 
     assert visit(desktop, "/staff/") == 200
     assert desktop.url.endswith("/staff/")
