@@ -36,7 +36,8 @@ if PRODUCTION:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "Homeward")
-# The public address, used in e-mails and on printed join cards.
+# The public address, used in e-mails. (Printed join cards use the address staff print them
+# from, which ALLOWED_HOSTS keeps to this site's own names.)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where "Leave this site quickly" goes: a neutral page that gives nothing away.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")

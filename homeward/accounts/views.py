@@ -160,7 +160,8 @@ def cards_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_safe
 def cards_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """An A4 sheet of wallet-size cards, 10 to a page, each with its code and a QR code."""
+    """An A4 sheet of wallet-size cards, 10 to a page, each with its code and a QR code.
+    Cards that are already used up are left out, so a reprint is all usable cards."""
     batch = _batch_for(request, pk)
     if not batch.is_active:
         messages.error(
@@ -169,14 +170,13 @@ def cards_print(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:cards_detail", pk=batch.pk)
     base = request.build_absolute_uri("/").rstrip("/")
     cards = []
-    for code in batch.codes.all():
+    for code in batch.codes.filter(uses__lt=batch.uses_per_code):
         url = f"{base}{reverse('accounts:join', args=[code.code])}"
         cards.append({"code": code, "url": url, "qr": qr_svg(url)})
     pages = [cards[i : i + 10] for i in range(0, len(cards), 10)]
     join_url = f"{base}{reverse('accounts:join_start')}"
-    return render(
-        request, "accounts/cards_print.html", {"batch": batch, "pages": pages, "join_url": join_url}
-    )
+    context = {"batch": batch, "pages": pages, "join_url": join_url, "card_count": len(cards)}
+    return render(request, "accounts/cards_print.html", context)
 
 
 @staff_required

@@ -310,3 +310,14 @@ def test_expired_cards_cannot_be_printed(staff_client, batch):
 @pytest.mark.parametrize("page", ["", "print/"])
 def test_card_pages_only_answer_reading(staff_client, batch, page):
     assert staff_client.post(f"/staff/join-cards/{batch.pk}/{page}").status_code == 405
+
+
+def test_reprinting_leaves_out_cards_already_used(staff_client, batch):
+    used = batch.codes.first()
+    JoinCode.objects.filter(pk=used.pk).update(uses=batch.uses_per_code)
+
+    page = staff_client.get(f"/staff/join-cards/{batch.pk}/print/").content.decode()
+
+    assert used.display_code not in page
+    assert page.count('class="join-card"') == batch.code_count - 1
+    assert "cards already used are left out" in page
