@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from homeward.accounts import services
 from homeward.accounts.decorators import staff_required
@@ -180,9 +180,12 @@ def cards_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cards_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first: stopping a batch cannot be undone, and its cards may be in many wallets."""
     batch = _batch_for(request, pk)
+    if request.method == "GET":
+        return render(request, "accounts/cards_revoke.html", {"batch": batch})
     services.revoke_join_batch(acting_user(request), batch)
     messages.success(
         request, "Those cards no longer work. Anyone who already joined keeps their account."

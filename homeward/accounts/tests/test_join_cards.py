@@ -211,10 +211,13 @@ def test_revoking_keeps_the_accounts_of_people_who_already_joined(staff_client, 
     assert response.status_code == 302
 
 
-def test_revoking_needs_a_post(staff_client, batch):
+def test_stopping_cards_asks_first_and_changes_nothing_until_confirmed(staff_client, batch):
     response = staff_client.get(f"{detail_url(batch)}revoke/")
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This can't be undone." in page
+    assert "Yes, stop these cards" in page
     batch.refresh_from_db()
     assert batch.revoked_at is None
 

@@ -443,11 +443,12 @@ ENTRIES: dict[str, Entry] = {
     "accounts:cards_print": Entry(
         get=ORG_A_RECORD, kwargs=_batch_a, setup=_both_batches, queries=ceilings(staff=12)
     ),
+    # GET asks "are you sure?"; POST stops the cards.
     "accounts:cards_revoke": Entry(
-        # POST only: the method is refused before the batch is looked up, so 405 for all staff.
-        get=answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=NOT_ALLOWED),
+        get=ORG_A_RECORD,
         kwargs=_batch_a,
-        wrong_method=WrongMethod("get", "worker_a"),
+        queries=ceilings(staff=10),
+        wrong_method=WrongMethod("put", "worker_a"),
         post=PostCheck(
             data=lambda s: {},
             state=lambda s: JoinBatch.objects.get(pk=s.batch_a.pk).revoked_at,

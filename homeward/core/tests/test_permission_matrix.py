@@ -353,7 +353,8 @@ GROWTH: dict[str, tuple[str, Callable[[Scene, int], str], str]] = {
     "accounts:cards_print": (
         "worker_a",
         lambda s, n: grow_codes(s, n, "accounts:cards_print"),
-        "30 cards for Growing",
+        # A third of the growing batch's cards are used up, and a reprint leaves them out.
+        "20 cards for Growing",
     ),
     "notifications": ("family", grow_notes, "Reply 29"),
 }
