@@ -85,4 +85,8 @@ class Command(BaseCommand):
                     from homeward.accounts.services import join_with_code
 
                     join_with_code(code.code, display_name=name, password=factories.DEMO_PASSWORD)
+        # The one place that seeds every app's demo data (imported here, not at module level).
+        from homeward.prisons.factories import seed_prisons
+
+        seed_prisons([people["family"], people["trusted"], people["moderator"]], people["worker"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

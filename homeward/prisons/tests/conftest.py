@@ -1,0 +1,24 @@
+"""Prisons for the guide's tests: the real shipped data, imported once per test database."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeward.prisons.importer import import_prisons
+from homeward.prisons.models import Prison
+
+
+@pytest.fixture
+def prisons(db) -> None:
+    import_prisons()
+
+
+@pytest.fixture
+def lewes(prisons) -> Prison:
+    return Prison.objects.get(code="LWI")
+
+
+@pytest.fixture
+def ford(prisons) -> Prison:
+    """Ford, in West Sussex: a different booking setup from Lewes."""
+    return Prison.objects.get(code="FDI")
