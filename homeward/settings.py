@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "homeward.core",
     "homeward.accounts",
+    "homeward.community",
     "homeward.prisons",
     "homeward.directory",
 ]

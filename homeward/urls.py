@@ -6,6 +6,7 @@ from homeward.directory.api import api as oruk_api
 urlpatterns = [
     path("", include("homeward.core.urls")),
     path("", include("homeward.accounts.urls")),
+    path("community/", include("homeward.community.urls")),
     path("prisons/", include("homeward.prisons.urls")),
     path("directory/", include("homeward.directory.urls")),
     path("api/oruk/", oruk_api.urls),
