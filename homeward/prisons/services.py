@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeward.core import audit, datarights
-from homeward.core.notifications import notify
 from homeward.prisons import policies
 from homeward.prisons.models import (
     Alert,
@@ -57,13 +56,14 @@ def is_following(user: User | Any, prison: Prison) -> bool:
 
 
 def _tell_followers(prison: Prison, *, kind: str, title: str, url: str = "") -> int:
-    """Notify everyone who follows `prison`. Titles are discreet: a place name, never "prison"."""
-    followers = Follow.objects.filter(prison=prison).select_related("user")
-    count = 0
-    for follow in followers:
-        if follow.user.is_active:
-            notify(follow.user, kind=kind, title=title, url=url or prison_url(prison))
-            count += 1
+    """Queue a notification to everyone who follows `prison`; returns how many will hear.
+    Titles are discreet: a place name, never "prison". The job is queued inside the caller's
+    transaction: with the database queue it is saved, or rolled back, with the change itself."""
+    from homeward.prisons.tasks import tell_followers
+
+    count = Follow.objects.filter(prison=prison, user__is_active=True).count()
+    if count:
+        tell_followers.enqueue(prison.pk, kind, title, url or prison_url(prison))
     return count
 
 

@@ -8,6 +8,12 @@ from homeward.prisons.importer import import_prisons
 from homeward.prisons.models import Prison
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings) -> None:
+    """Followers are told by a background task; in these tests it runs straight away."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def prisons(db) -> None:
     import_prisons()

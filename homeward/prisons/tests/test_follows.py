@@ -170,3 +170,19 @@ def test_data_export_lists_follows_and_erasure_removes_them(lewes, family):
     datarights.erase_member(family)
     assert not Follow.objects.exists()
     assert Prison.objects.get(code="LWI").follower_count == 0
+
+
+def test_followers_are_told_by_a_background_job_not_in_the_request(
+    lewes, family, worker_a, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    services.follow(family, lewes)
+    services.post_alert(
+        worker_a, lewes, "Visits are cancelled today.", timezone.now() + timedelta(hours=6)
+    )
+
+    assert not Notification.objects.filter(recipient=family).exists()
+    job = DBTaskResult.objects.get(task_path="homeward.prisons.tasks.tell_followers")
+    assert job.args_kwargs["args"][0] == lewes.pk
