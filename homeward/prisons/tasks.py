@@ -9,7 +9,7 @@ from homeward.prisons.models import Follow
 
 
 @task()
-def tell_followers(prison_id: int, kind: str, title: str, url: str) -> int:
+def tell_followers(prison_id: str, kind: str, title: str, url: str) -> int:
     """One notification to each active follower of a prison. Many members may follow a prison,
     so this runs on the worker, not in the request that made the change."""
     followers = Follow.objects.filter(prison_id=prison_id, user__is_active=True).select_related(
