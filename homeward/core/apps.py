@@ -9,9 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from homeward.core import datarights
+        from datetime import timedelta
+
+        from homeward.core import datarights, schedule
+        from homeward.core.notifications import enqueue_due_digests
 
         datarights.register_core_handlers()
+        schedule.register("digests", timedelta(minutes=15), enqueue_due_digests)
 
 
 class HomewardAdminConfig(admin_apps.AdminConfig):

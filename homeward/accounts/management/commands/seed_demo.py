@@ -86,7 +86,15 @@ class Command(BaseCommand):
 
                     join_with_code(code.code, display_name=name, password=factories.DEMO_PASSWORD)
         # The one place that seeds every app's demo data (imported here, not at module level).
+        from django.core.management import call_command
+
+        from homeward.directory.factories import make_service
         from homeward.prisons.factories import seed_prisons
 
         seed_prisons([people["family"], people["trusted"], people["moderator"]], people["worker"])
+        call_command("seed_directory", demo=60, stdout=self.stdout)
+        # A listing kept by organisation A, so "Request support" can be tried.
+        make_service(
+            "Sussex Families Together: family drop-in (demo)", outcode="BN1", owner=org_a, n=1
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

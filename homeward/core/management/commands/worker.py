@@ -14,12 +14,12 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from homeward.core import schedule
 from homeward.core.models import WorkerHeartbeat
-from homeward.core.notifications import enqueue_due_digests
 
 HEARTBEAT_SECONDS = 10
-# Periodic work (digest e-mails) is looked at every 15 minutes.
-SCHEDULE_EVERY_BEATS = 90
+# Periodic jobs (core.schedule) are looked at every minute.
+SCHEDULE_EVERY_BEATS = 6
 log = logging.getLogger("homeward.worker")
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         stop = threading.Event()
 
         def beat() -> None:
-            """Heartbeat for /healthz, and the scheduler for periodic work (digests)."""
+            """Heartbeat for /healthz, and the scheduler for periodic jobs (core.schedule)."""
             beats = 0
             while not stop.is_set():
                 try:
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                         worker_id=worker_id, defaults={"seen_at": timezone.now()}
                     )
                     if beats % SCHEDULE_EVERY_BEATS == 0:
-                        enqueue_due_digests()
+                        schedule.run_due()
                 except Exception:
                     log.exception("worker heartbeat or schedule failed; trying again")
                 finally:

@@ -1,0 +1,205 @@
+"""Finding services: the filters the pages and the API share, and distance from a postcode.
+
+Distance search narrows by a latitude/longitude box on indexed columns first (core.geo), then
+computes exact distances in Python for the few rows left, so it needs no spatial database."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from homeward.core import geo
+from homeward.directory.models import (
+    DAYS,
+    Attribute,
+    Language,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceQuerySet,
+)
+
+KM_PER_MILE = geo.KM_PER_MILE
+
+
+@dataclass
+class Filters:
+    text: str = ""
+    term_ids: list[uuid.UUID] = field(default_factory=list)
+    taxonomy_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    minimum_age: int | None = None  # ORUK: services whose minimum age is at least this
+    maximum_age: int | None = None  # ORUK: services whose maximum age is at most this
+    age: int | None = None  # Homeward: services that take a person of this age
+    day: str = ""  # MO..SU
+    start_time: time | None = None
+    end_time: time | None = None
+    open_at: datetime | None = None
+    free_only: bool = False
+    language: str = ""  # ISO 639-1 code
+    delivery: str = ""  # in_person | by_phone | online
+    modified_after: datetime | None = None
+    national: bool | None = None
+
+
+DELIVERY_FIELDS = {"in_person", "by_phone", "online"}
+
+
+def open_schedules_q(moment: datetime, prefix: str = "schedules__") -> Q:
+    local = timezone.localtime(moment)
+    day = DAYS[local.weekday()]
+    now = local.time()
+    return Q(
+        **{
+            f"{prefix}byday__contains": day,
+            f"{prefix}opens_at__lte": now,
+            f"{prefix}closes_at__gt": now,
+        }
+    )
+
+
+def filter_services(queryset: ServiceQuerySet, f: Filters) -> ServiceQuerySet:
+    """Apply every filter that is set. Multi-valued joins go through `pk__in` subqueries, so a
+    service never appears twice."""
+    qs = queryset.listed()
+    if f.text:
+        for word in f.text.split()[:6]:
+            qs = qs.filter(
+                Q(name__icontains=word)
+                | Q(description__icontains=word)
+                | Q(organization__name__icontains=word)
+            )
+    for term_id in f.term_ids:
+        qs = qs.filter(
+            Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id=term_id))
+        )
+    if f.taxonomy_id is not None:
+        qs = qs.filter(
+            Exists(
+                Attribute.objects.filter(
+                    service=OuterRef("pk"), taxonomy_term__taxonomy_id=f.taxonomy_id
+                )
+            )
+        )
+    if f.organization_id is not None:
+        qs = qs.filter(organization_id=f.organization_id)
+    if f.minimum_age is not None:
+        qs = qs.filter(minimum_age__gte=f.minimum_age)
+    if f.maximum_age is not None:
+        qs = qs.filter(maximum_age__lte=f.maximum_age)
+    if f.age is not None:
+        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=f.age)).filter(
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=f.age)
+        )
+    schedule_q = Q()
+    if f.day:
+        schedule_q &= Q(byday__contains=f.day)
+    if f.start_time is not None:
+        schedule_q &= Q(opens_at__gte=f.start_time)
+    if f.end_time is not None:
+        schedule_q &= Q(closes_at__lte=f.end_time)
+    if f.open_at is not None:
+        schedule_q &= open_schedules_q(f.open_at, prefix="")
+    if schedule_q:
+        qs = qs.filter(Exists(Schedule.objects.filter(schedule_q, service=OuterRef("pk"))))
+    if f.free_only:
+        qs = qs.filter(is_free=True)
+    if f.language:
+        qs = qs.filter(
+            Exists(Language.objects.filter(service=OuterRef("pk"), code=f.language.lower()))
+        )
+    if f.delivery in DELIVERY_FIELDS:
+        qs = qs.filter(**{f.delivery: True})
+    if f.modified_after is not None:
+        qs = qs.filter(last_modified__gte=f.modified_after)
+    if f.national is not None:
+        qs = qs.filter(is_national=f.national)
+    return qs
+
+
+@dataclass(frozen=True)
+class Near:
+    """A service at a location, and how far it is from where the person searched."""
+
+    service_at_location_id: uuid.UUID
+    service_id: uuid.UUID
+    km: float
+
+    @property
+    def miles(self) -> float:
+        return self.km / KM_PER_MILE
+
+
+def nearest(
+    services: QuerySet[Service], centre: geo.Point, radius_km: float, limit: int | None = None
+) -> list[Near]:
+    """Service-at-locations of these services within the radius, nearest first, one (the
+    nearest) per service. Two queries whatever the data, each cheap on any database: every
+    location in the bounding box (an index range), then which services in the box pass the
+    filters; exact distances are computed in Python in between."""
+    min_lat, max_lat, min_lon, max_lon = geo.bounding_box(centre, radius_km)
+    in_box = ServiceAtLocation.objects.filter(
+        location__latitude__gte=min_lat,
+        location__latitude__lte=max_lat,
+        location__longitude__gte=min_lon,
+        location__longitude__lte=max_lon,
+    ).order_by()
+    best: dict[uuid.UUID, Near] = {}
+    rows = in_box.values_list("id", "service_id", "location__latitude", "location__longitude")
+    for sal_id, service_id, lat, lon in rows:
+        if lat is None or lon is None:
+            continue
+        km = geo.distance_km(centre, geo.Point(lat, lon))
+        if km <= radius_km and (service_id not in best or km < best[service_id].km):
+            best[service_id] = Near(sal_id, service_id, km)
+    if not best:
+        return []
+    # A short list of ids is cheaper to probe than the box again; a long one would pass some
+    # databases' parameter limits, so then the box is asked again as a subquery.
+    within = list(best) if len(best) <= CHUNK else in_box.values("service_id")
+    passing = set(services.filter(pk__in=within).order_by().values_list("pk", flat=True))
+    found = sorted(
+        (n for n in best.values() if n.service_id in passing),
+        key=lambda n: (n.km, str(n.service_id)),
+    )
+    return found[:limit] if limit is not None else found
+
+
+CHUNK = 900  # ids per IN (...) list, well under every database's parameter limit
+
+
+def is_open(service: Service, moment: datetime | None = None) -> bool:
+    """From prefetched schedules: open at this moment (local time)?"""
+    local = timezone.localtime(moment or timezone.now())
+    day = DAYS[local.weekday()]
+    now = local.time()
+    for s in service.schedules.all():
+        if (
+            day in s.days
+            and s.opens_at is not None
+            and s.closes_at is not None
+            and s.opens_at <= now < s.closes_at
+        ):
+            return True
+    return False
+
+
+_FULL_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def parse_day(raw: str) -> str:
+    """ "MO" or "monday" → "MO"; anything else → ValueError."""
+    text = (raw or "").strip().upper()
+    if text in DAYS:
+        return text
+    if text in _FULL_DAYS:
+        return DAYS[_FULL_DAYS.index(text)]
+    raise ValueError(f"day must be one of {', '.join(DAYS)}")
+
+
+def today() -> date:
+    return timezone.localdate()
