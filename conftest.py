@@ -18,6 +18,16 @@ from homeward.accounts.models import Organisation, Role, User
 
 pytest_plugins = ["homeward.core.testing.browser"]
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters and used authenticator codes live in the cache: each test starts
+    with none, whatever ran before it in this process."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # Tests import it from here; it lives with the factories so benchmarks can use it too.
 sign_in = factories.sign_in
 

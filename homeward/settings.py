@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Ninja's API docs page from its own bundled files: no CDN and no inline script, so the
+    # site-wide Content-Security-Policy holds there too.
+    "ninja",
     "homeward.core",
     "homeward.accounts",
     "homeward.community",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "homeward.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "homeward.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,6 +239,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own files only, no inline script or style anywhere
+# (not even on the Django admin or the API docs page). data: images: allauth's authenticator QR.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Browser features no page of ours uses (core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# core.ratelimit: how many requests each named limit allows per key (IP or user) in a period
+# ("20/10m": 20 in 10 minutes; periods in s, m, h). A view names its limit in its decorator.
+RATE_LIMITS = {
+    "join_code": "20/10m",  # join-code attempts per IP (guessing codes)
+    "join_batch": "10/h",  # join-card batches a member of staff creates
+    "data_export": "5/h",  # data exports a member downloads
+    "tip": "10/h",  # tips a member adds to prison pages
+    "form": "30/10m",  # other public forms (referrals, contact) per IP
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -244,6 +277,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Behind one proxy (the TLS terminator): per-IP rate limits, allauth's and core.ratelimit's,
+    # key on the address it puts last in X-Forwarded-For, not on the proxy's own address.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=0)
 
 LOGGING = {
     "version": 1,

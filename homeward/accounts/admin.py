@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from homeward.accounts.models import JoinBatch, Membership, Organisation, User
 
@@ -40,6 +41,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "kind", "email", "created_at")
     prepopulated_fields: ClassVar = {"slug": ("name",)}
+    formfield_overrides: ClassVar = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ("name",)
 
 

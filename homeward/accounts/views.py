@@ -33,6 +33,7 @@ from homeward.core import datarights
 from homeward.core.models import EmailFrequency
 from homeward.core.notifications import set_email_frequency, settings_for
 from homeward.core.qr import qr_svg
+from homeward.core.ratelimit import rate_limit
 
 View = Callable[..., HttpResponse]
 # allauth's decorator is untyped: asks for the password again when the last sign-in is old.
@@ -51,6 +52,9 @@ def join_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+# Guessing codes: only answers that are refusals count, so a visitors' centre's shared Wi-Fi
+# does not stop families joining.
+@rate_limit("join_code", key="ip", methods=("GET", "POST"), failures_only=True)
 def join(request: HttpRequest, code: str) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(request, "You're already signed in.")
@@ -126,6 +130,7 @@ def cards_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("join_batch", key="user")
 def cards_new(request: HttpRequest) -> HttpResponse:
     membership = staff_membership(request.user)
     if membership is None:
@@ -218,6 +223,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @reauthenticate_to_act
+@rate_limit("data_export", key="user")
 def export_data(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/export.html")

@@ -1,4 +1,5 @@
-"""Request ids for error pages and logs; staff session rules; no caching of signed-in pages."""
+"""Request ids for error pages and logs; staff session rules; no caching of signed-in pages;
+the Permissions-Policy header."""
 
 from __future__ import annotations
 
@@ -71,4 +72,18 @@ class PrivateCacheMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features no page of ours uses (camera, microphone, location…), so
+    injected or third-party code could not ask a family member for them either."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         return response

@@ -86,7 +86,7 @@ def _folder_records(folder: Path) -> Iterator[tuple[str, Any]]:
 def _get_json(url: str, timeout: float) -> Any:
     # The scheme was checked in _feed_records: http(s) only.
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310
         return json.loads(response.read().decode("utf-8"))
 
 

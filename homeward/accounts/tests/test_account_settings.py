@@ -357,3 +357,10 @@ def test_delete_without_a_recent_password_check_asks_for_one(meadow):
     meadow.refresh_from_db()
     assert meadow.erased_at is None
     assert meadow.is_active
+
+
+def test_exports_are_limited_per_member(member_client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "data_export": "2/h"}
+    assert member_client.post("/settings/export/").status_code == 200
+    assert member_client.post("/settings/export/").status_code == 200
+    assert member_client.post("/settings/export/").status_code == 429

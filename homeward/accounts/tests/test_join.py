@@ -466,3 +466,22 @@ def test_signed_in_member_visiting_a_join_card_goes_home(client, code, family):
     assert response.url == "/"
     code.refresh_from_db()
     assert code.uses == 0
+
+
+def test_guessing_codes_is_stopped_with_a_plain_429(client, db, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "join_code": "5/10m"}
+    for attempt in range(5):
+        assert client.get(f"/join/ZZZZZZZ{attempt}/").status_code == 404
+
+    response = client.get("/join/ZZZZZZZZ/")
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert "Please wait a moment" in response.content.decode()
+
+
+def test_families_sharing_one_connection_can_all_open_their_cards(client, code, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "join_code": "2/10m"}
+    # Only refusals count: opening a valid card again and again is never slowed down.
+    for _ in range(5):
+        assert client.get(f"/join/{code.code}/").status_code == 200

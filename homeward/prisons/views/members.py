@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from homeward.accounts.policies import acting_user
+from homeward.core.ratelimit import rate_limit
 from homeward.prisons import policies, services
 from homeward.prisons.forms import MovedForm, TipForm
 from homeward.prisons.models import Alert, Prison, Tip
@@ -83,6 +84,7 @@ def moved(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limit("tip", key="user")
 def tip_add(request: HttpRequest, code: str) -> HttpResponse:
     prison = _prison(code)
     user = acting_user(request)
