@@ -1,7 +1,45 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from homeward.core.home import Panel
+
+
+# The members' "Latest conversations" panel costs one query on the landing page. It is switched
+# on together with raising the landing page's query ceilings by one (homeward/core/tests/
+# matrix.py, "home": member=7, staff=10, platform_admin=9), which belongs to core.
+def members_panel() -> Panel:
+    from homeward.community import services
+    from homeward.core import home
+
+    return home.Panel(
+        "community",
+        "community/_home_panel.html",
+        lambda request: {"topics": services.latest_topics_for(request.user)},
+        order=10,
+    )
 
 
 class CommunityConfig(AppConfig):
     name = "homeward.community"
     label = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        from homeward.community import services
+        from homeward.core import home
+
+        services.register_data_handlers()
+        home.register(members_panel())
+        home.register(
+            home.Panel(
+                "community-visitors",
+                "community/_home_panel_visitors.html",
+                lambda request: {},
+                audience="visitors",
+                order=10,
+            )
+        )

@@ -331,8 +331,9 @@ def _authenticators(scene: Scene) -> list[int]:
 
 ENTRIES: dict[str, Entry] = {
     # core ----------------------------------------------------------------------------------
-    # Members see panels from other apps (e.g. the visiting guides they follow: one query).
-    "home": Entry(get=PUBLIC, queries=ceilings(anonymous=0, member=6, staff=9, platform_admin=8)),
+    # Members see panels from other apps: the visiting guides they follow and the latest
+    # conversations they may read (one query each).
+    "home": Entry(get=PUBLIC, queries=ceilings(anonymous=0, member=7, staff=10, platform_admin=9)),
     "healthz": Entry(
         get=PUBLIC,
         queries=ceilings(anonymous=4, member=7, staff=10, platform_admin=9),

@@ -88,10 +88,18 @@ class Command(BaseCommand):
         # The one place that seeds every app's demo data (imported here, not at module level).
         from django.core.management import call_command
 
+        from homeward.community.factories import seed_community, set_trust_level
+        from homeward.community.models import TrustLevel
         from homeward.directory.factories import make_service
         from homeward.prisons.factories import seed_prisons
 
         seed_prisons([people["family"], people["trusted"], people["moderator"]], people["worker"])
+        seed_community(
+            [people["family"], people["trusted"], people["moderator"]],
+            [people["worker"], people["advocate"], people["manager"]],
+        )
+        # "trusted" has reached the level that opens private conversations.
+        set_trust_level(people["trusted"], TrustLevel.MEMBER)
         call_command("seed_directory", demo=60, stdout=self.stdout)
         # A listing kept by organisation A, so "Request support" can be tried.
         make_service(

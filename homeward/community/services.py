@@ -1,0 +1,717 @@
+"""Every change in the community goes through here: topics and replies (with their counters,
+mentions and notifications), edits with history, reactions, bookmarks, reading progress and
+trust levels, moderation, and data rights. Each action runs in one transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.http import Http404
+from django.utils import timezone
+
+from homeward.accounts.models import User
+from homeward.accounts.policies import is_staff
+from homeward.community import policies, trust
+from homeward.community.models import (
+    POSTS_PER_PAGE,
+    Bookmark,
+    Category,
+    MemberStanding,
+    Post,
+    PostRevision,
+    Reaction,
+    Topic,
+    TopicUser,
+    TrustLevel,
+)
+from homeward.core import audit, datarights
+from homeward.core.markdown import render_markdown
+from homeward.core.notifications import notify
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+# A reply with the same text by the same member within this time is the same reply sent twice.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+MAX_MENTIONS = 10
+FIRST_DAY = timedelta(hours=24)
+
+
+class PostRefused(Exception):
+    """A post the service will not take, with a plain message for the field it is about."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# Reading: what a person may see ------------------------------------------------------------
+
+
+def readable_categories(user: User | AnonymousUser) -> Any:
+    """The categories this person may read, in their order (a query set, not yet run)."""
+    if not user.is_authenticated:
+        return Category.objects.none()
+    return Category.objects.readable_at(policies.trust_level(user), staff=is_staff(user))
+
+
+def get_category_for(user: User, slug: str) -> Category:
+    """The category, or 404 when it doesn't exist or this member may not know it does."""
+    category = Category.objects.filter(slug=slug).first()
+    if category is None or not policies.can_read(user, category):
+        raise Http404
+    return category
+
+
+def get_topic_for(user: User, pk: int) -> Topic:
+    """A live topic this member may read, with its category; otherwise 404."""
+    topic = Topic.objects.live().select_related("category").filter(pk=pk).first()
+    if topic is None or not policies.can_read(user, topic.category):
+        raise Http404
+    return topic
+
+
+def get_post_for(user: User, pk: int) -> Post:
+    """A live post in a live topic this member may read; otherwise 404."""
+    post = (
+        Post.objects.live()
+        .select_related("topic__category", "author")
+        .filter(pk=pk, topic__deleted_at__isnull=True)
+        .first()
+    )
+    if post is None or not policies.can_read(user, post.topic.category):
+        raise Http404
+    return post
+
+
+def latest_topics_for(user: User | AnonymousUser, count: int = 5) -> list[Topic]:
+    """The conversations with the newest messages that this member may read: one query (the
+    member's trust level is read inside it), for the landing page."""
+    if not user.is_authenticated:
+        return []
+    if policies.is_moderator(user):
+        categories = Category.objects.readable_at(TrustLevel.LEADER, staff=is_staff(user))
+    else:
+        level = Coalesce(
+            Subquery(MemberStanding.objects.filter(user_id=user.pk).values("trust_level")[:1]),
+            Value(TrustLevel.NEW),
+        )
+        categories = Category.objects.filter(staff_only=False, read_min_trust__lte=level)
+    return list(
+        Topic.objects.in_categories(categories)
+        .select_related("category")
+        .only("title", "last_posted_at", "category__name", "category__slug")
+        .order_by("-last_posted_at", "-id")[:count]
+    )
+
+
+def page_posts(topic: Topic, page: int) -> list[Post]:
+    """One page of a topic: posts are numbered without gaps, so a page is a range (constant
+    cost on the last page of a long topic). Deleted posts keep their place, shown as removed."""
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    posts = list(
+        Post.objects.filter(
+            topic=topic, post_number__gte=first, post_number__lt=first + POSTS_PER_PAGE
+        )
+        .select_related("author")
+        .order_by("post_number")
+    )
+    for post in posts:
+        post.topic = topic
+    return posts
+
+
+def reactions_of(user: User, posts: list[Post]) -> set[tuple[int, str]]:
+    return set(
+        Reaction.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list(
+            "post_id", "kind"
+        )
+    )
+
+
+def bookmarked(user: User, posts: list[Post]) -> set[int]:
+    return set(
+        Bookmark.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list(
+            "post_id", flat=True
+        )
+    )
+
+
+def read_marks(user: User, topics: list[Topic]) -> dict[int, int]:
+    """topic id → the last post number this member has read (absent: never opened)."""
+    return dict(
+        TopicUser.objects.filter(user=user, topic__in=[t.pk for t in topics]).values_list(
+            "topic_id", "last_read_post_number"
+        )
+    )
+
+
+# Standing: visits, reading, trust levels ---------------------------------------------------
+
+
+def ensure_standing(user: User) -> MemberStanding:
+    """The member's standing, made on their first visit."""
+    standing = policies.standing_of(user)
+    if standing is None:
+        try:
+            with transaction.atomic():
+                standing = MemberStanding.objects.create(user=user)
+        except IntegrityError:  # made by a request that raced this one
+            standing = MemberStanding.objects.get(user=user)
+        policies.remember_standing(user, standing)
+    return standing
+
+
+def _bump(
+    standing: MemberStanding, values: dict[str, Any] | None = None, **increments: int
+) -> None:
+    """Add to counters (F expressions) and set `values`, in one UPDATE; mirror them on the
+    object, then move the trust level if the counters now earn a new one."""
+    increments = {k: v for k, v in increments.items() if v}
+    values = values or {}
+    if not increments and not values:
+        return
+    MemberStanding.objects.filter(pk=standing.pk).update(
+        **values, **{name: F(name) + value for name, value in increments.items()}
+    )
+    for name, value in values.items():
+        setattr(standing, name, value)
+    for name, value in increments.items():
+        setattr(standing, name, getattr(standing, name) + value)
+    if increments:
+        review_trust_level(standing)
+
+
+def review_trust_level(standing: MemberStanding) -> bool:
+    """Set the level the counters earn (or the locked one). Returns True when it changed."""
+    level = trust.level_for(standing)
+    if level == standing.trust_level:
+        return False
+    with transaction.atomic():
+        standing.trust_level = level
+        standing.promoted_at = timezone.now()
+        standing.save(update_fields=["trust_level", "promoted_at"])
+        audit.record(None, "community.trust_level_changed", standing, level=level)
+    return True
+
+
+def _visit(standing: MemberStanding) -> tuple[dict[str, Any], int, int]:
+    """A community page view: the values to store, whether it is a new day (0 or 1), and the
+    seconds since the member's last page view (capped), which reading a topic credits as
+    reading time (a page's reading time, measured without JavaScript)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    elapsed = 0
+    if standing.last_seen_at is not None:
+        elapsed = int((now - standing.last_seen_at).total_seconds())
+        elapsed = max(0, min(elapsed, trust.MAX_READ_SECONDS_PER_PAGE))
+    new_day = int(standing.last_visit_date != today)
+    return {"last_visit_date": today, "last_seen_at": now}, new_day, elapsed
+
+
+def record_visit(user: User) -> None:
+    """Count the visit (one UPDATE, which is atomic by itself)."""
+    standing = ensure_standing(user)
+    values, new_day, _ = _visit(standing)
+    _bump(standing, values, days_visited=new_day)
+
+
+@transaction.atomic
+def record_reading(user: User, topic: Topic, last_post_number: int) -> None:
+    """The member read a topic up to `last_post_number`: their place is kept (for "new since
+    your last visit"), and their counters grow: conversations opened, messages read, time."""
+    standing = ensure_standing(user)
+    values, new_day, elapsed = _visit(standing)
+    now = timezone.now()
+    mark = TopicUser.objects.filter(topic=topic, user=user).first()
+    created = mark is None
+    if mark is None:
+        # No savepoint needed: a racing first view of the same topic simply loses.
+        TopicUser.objects.bulk_create(
+            [TopicUser(topic=topic, user=user, last_read_post_number=last_post_number)],
+            ignore_conflicts=True,
+        )
+        newly_read = last_post_number
+        new_view = True
+    else:
+        newly_read = max(0, last_post_number - mark.last_read_post_number)
+        new_view = timezone.localdate(mark.last_visited_at) != timezone.localdate(now)
+        mark.last_read_post_number = max(mark.last_read_post_number, last_post_number)
+        mark.last_visited_at = now
+        mark.save(update_fields=["last_read_post_number", "last_visited_at"])
+    if new_view:
+        Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+    _bump(
+        standing,
+        values,
+        days_visited=new_day,
+        topics_entered=int(created),
+        posts_read=newly_read,
+        time_read_seconds=elapsed if newly_read else 0,
+    )
+
+
+# Writing: topics and replies ---------------------------------------------------------------
+
+_LINK = re.compile(r"<a\s", re.IGNORECASE)
+_IMAGE = re.compile(r"<img\s", re.IGNORECASE)
+
+
+def _cook(author: User, raw: str) -> str:
+    """Render the text, applying new members' limits on links and pictures."""
+    cooked = str(render_markdown(raw))
+    if policies.limits_apply(author):
+        if len(_IMAGE.findall(cooked)) > trust.TL0_MAX_IMAGES:
+            raise PostRefused(
+                "body",
+                "New members can't add pictures yet. Take the picture out, and you can add "
+                "pictures once you've spent a little more time reading here.",
+            )
+        links = len(_LINK.findall(cooked))
+        if links > trust.TL0_MAX_LINKS:
+            raise PostRefused(
+                "body",
+                f"New members can add up to {trust.TL0_MAX_LINKS} links in a message. "
+                f"This one has {links}: take some out, or share them in another message.",
+            )
+    return cooked
+
+
+def _check_first_day(author: User, standing: MemberStanding, *, topic: bool) -> None:
+    if not policies.limits_apply(author):
+        return
+    if timezone.now() - author.date_joined >= FIRST_DAY:
+        return
+    if topic and standing.topic_count >= trust.TL0_TOPICS_FIRST_DAY:
+        raise PostRefused(
+            "body",
+            f"On your first day you can start up to {trust.TL0_TOPICS_FIRST_DAY} conversations. "
+            "You can still reply to others, and start more tomorrow.",
+        )
+    replies = standing.post_count - standing.topic_count
+    if not topic and replies >= trust.TL0_REPLIES_FIRST_DAY:
+        raise PostRefused(
+            "body",
+            f"On your first day you can send up to {trust.TL0_REPLIES_FIRST_DAY} replies. "
+            "Thank you for joining in: you can reply again tomorrow.",
+        )
+
+
+def _clean(raw: str) -> str:
+    raw = raw.strip()
+    if not raw:
+        raise PostRefused("body", "Write your message.")
+    return raw
+
+
+_MENTION = re.compile(
+    r"(?<![\w@])@([A-Za-z0-9][A-Za-z0-9._'\-]*(?: [A-Za-z0-9][A-Za-z0-9._'\-]*){0,3})"
+)
+
+
+def mentioned_users(raw: str) -> list[User]:
+    """Members named with @ (names may have spaces: the longest name that matches wins)."""
+    mentions = [m.group(1).split(" ") for m in _MENTION.finditer(raw)][:MAX_MENTIONS]
+    candidates = {
+        " ".join(words[:i]).rstrip(".'-_").lower()
+        for words in mentions
+        for i in range(1, len(words) + 1)
+    }
+    if not candidates:
+        return []
+    found: dict[str, User] = {}
+    users: Any = User.objects.annotate(
+        lname=Lower("username"), ldisplay=Lower("display_name")
+    ).filter(Q(lname__in=candidates) | Q(ldisplay__in=candidates), is_active=True)
+    for user in users:
+        found[user.username.lower()] = user
+        if user.display_name:
+            found.setdefault(user.display_name.lower(), user)
+    result: dict[int, User] = {}
+    for words in mentions:
+        for i in range(len(words), 0, -1):
+            match = found.get(" ".join(words[:i]).rstrip(".'-_").lower())
+            if match is not None:
+                result[match.pk] = match
+                break
+    return list(result.values())
+
+
+def _notify_mentions(author: User, post: Post, already: set[int]) -> None:
+    for user in mentioned_users(post.raw):
+        if user.pk == author.pk or user.pk in already:
+            continue
+        if not policies.can_read(user, post.topic.category):
+            continue
+        notify(
+            user,
+            kind="community.mention",
+            title=f"{author.public_name} mentioned you in a conversation",
+            url=post.get_absolute_url(),
+        )
+
+
+def _mark_posted(user: User, topic: Topic, post_number: int, *, reply: bool) -> bool:
+    """Keep the author's place after their own post; True if it is their first reply here."""
+    mark, created = TopicUser.objects.get_or_create(
+        topic=topic,
+        user=user,
+        defaults={"last_read_post_number": post_number, "posted": True, "replied": reply},
+    )
+    first_reply = reply and (created or not mark.replied)
+    if not created:
+        mark.last_read_post_number = max(mark.last_read_post_number, post_number)
+        mark.posted = True
+        mark.replied = mark.replied or reply
+        mark.last_visited_at = timezone.now()
+        mark.save(update_fields=["last_read_post_number", "posted", "replied", "last_visited_at"])
+    return first_reply
+
+
+@transaction.atomic
+def create_topic(author: User, category: Category, *, title: str, body: str) -> Topic:
+    if not policies.can_post_in(author, category):
+        raise PostRefused("title", "You can't start a conversation here.")
+    title = " ".join(title.split())
+    if not title:
+        raise PostRefused("title", "Give your conversation a title.")
+    raw = _clean(body)
+    standing = ensure_standing(author)
+    _check_first_day(author, standing, topic=True)
+    cooked = _cook(author, raw)
+    now = timezone.now()
+    topic = Topic.objects.create(
+        category=category,
+        title=title,
+        author=author,
+        created_at=now,
+        last_posted_at=now,
+        last_poster=author,
+        highest_post_number=1,
+    )
+    post = Post.objects.create(
+        topic=topic, author=author, post_number=1, raw=raw, cooked=cooked, created_at=now
+    )
+    Category.objects.filter(pk=category.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, latest_topic=topic
+    )
+    _mark_posted(author, topic, 1, reply=False)
+    _bump(standing, topic_count=1, post_count=1)
+    _notify_mentions(author, post, set())
+    return topic
+
+
+@transaction.atomic
+def post_reply(author: User, topic: Topic, body: str) -> Post:
+    """Add a reply. Sent twice (a double tap, a retried form), it is kept once."""
+    topic = (
+        Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
+    )
+    if topic.deleted_at is not None:
+        raise Http404
+    if topic.is_closed and not policies.is_moderator(author):
+        raise PostRefused("body", "This conversation is closed, so it can't take new replies.")
+    if not policies.can_post_in(author, topic.category):
+        raise PostRefused("body", "You can't reply in this conversation.")
+    raw = _clean(body)
+    recent = (
+        Post.objects.filter(
+            topic=topic,
+            author=author,
+            deleted_at__isnull=True,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("-post_number")
+        .first()
+    )
+    if recent is not None and recent.raw == raw:
+        return recent
+    standing = ensure_standing(author)
+    _check_first_day(author, standing, topic=False)
+    cooked = _cook(author, raw)
+    now = timezone.now()
+    number = topic.highest_post_number + 1
+    post = Post.objects.create(
+        topic=topic, author=author, post_number=number, raw=raw, cooked=cooked, created_at=now
+    )
+    Topic.objects.filter(pk=topic.pk).update(
+        highest_post_number=number,
+        reply_count=F("reply_count") + 1,
+        last_posted_at=now,
+        last_poster=author,
+    )
+    topic.highest_post_number = number
+    topic.reply_count += 1
+    Category.objects.filter(pk=topic.category_id).update(
+        post_count=F("post_count") + 1, latest_topic=topic
+    )
+    first_reply = _mark_posted(author, topic, number, reply=True)
+    _bump(standing, post_count=1, topics_replied=int(first_reply))
+    told: set[int] = set()
+    if topic.author_id != author.pk and topic.author.is_active:
+        notify(
+            topic.author,
+            kind="community.reply",
+            title=f"{author.public_name} replied to your conversation",
+            url=post.get_absolute_url(),
+        )
+        told.add(topic.author_id)
+    _notify_mentions(author, post, told)
+    return post
+
+
+@transaction.atomic
+def edit_post(editor: User, post: Post, body: str) -> Post:
+    """Change a post's text; the text it had before is kept as a revision."""
+    if not policies.can_edit(editor, post):
+        raise Http404
+    raw = _clean(body)
+    if raw == post.raw:
+        return post
+    cooked = _cook(editor, raw)
+    PostRevision.objects.create(post=post, version=post.version, raw=post.raw, editor=editor)
+    post.raw = raw
+    post.cooked = cooked
+    post.version += 1
+    post.edited_at = timezone.now()
+    post.save(update_fields=["raw", "cooked", "version", "edited_at"])
+    return post
+
+
+# Reactions and bookmarks -------------------------------------------------------------------
+
+_COUNTER = {Reaction.Kind.LIKE: "like_count", Reaction.Kind.SUPPORT: "support_count"}
+
+
+@transaction.atomic
+def toggle_reaction(user: User, post: Post, kind: str) -> bool:
+    """Add the member's reaction, or take it back. Returns True when it is now on."""
+    if kind not in _COUNTER or not policies.can_react(user, post):
+        raise Http404
+    counter = _COUNTER[Reaction.Kind(kind)]
+    deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    step = -1 if deleted else 1
+    if not deleted:
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(post=post, user=user, kind=kind)
+        except IntegrityError:
+            return True
+    _count_reaction(post, counter, kind, step)
+    giver = ensure_standing(user)
+    receiver = ensure_standing(post.author)
+    if step > 0:
+        _bump(giver, likes_given=1)
+        _bump(receiver, likes_received=1)
+    else:
+        MemberStanding.objects.filter(pk=giver.pk, likes_given__gt=0).update(
+            likes_given=F("likes_given") - 1
+        )
+        MemberStanding.objects.filter(pk=receiver.pk, likes_received__gt=0).update(
+            likes_received=F("likes_received") - 1
+        )
+    return step > 0
+
+
+def _count_reaction(post: Post, counter: str, kind: str, step: int) -> None:
+    if step > 0:
+        Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+    else:
+        Post.objects.filter(pk=post.pk, **{f"{counter}__gt": 0}).update(**{counter: F(counter) - 1})
+    if kind == Reaction.Kind.LIKE:
+        if step > 0:
+            Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
+        else:
+            Topic.objects.filter(pk=post.topic_id, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+
+
+@transaction.atomic
+def toggle_bookmark(user: User, post: Post) -> bool:
+    deleted, _ = Bookmark.objects.filter(post=post, user=user).delete()
+    if deleted:
+        return False
+    Bookmark.objects.get_or_create(post=post, user=user)
+    return True
+
+
+def bookmarks_of(user: User) -> list[Bookmark]:
+    """The member's bookmarks that they may still read, newest first."""
+    return list(
+        Bookmark.objects.filter(
+            user=user,
+            post__deleted_at__isnull=True,
+            post__topic__deleted_at__isnull=True,
+            post__topic__category__in=readable_categories(user),
+        )
+        .select_related("post__topic", "post__author")
+        .order_by("-created_at", "-id")[:200]
+    )
+
+
+# Moderation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_pinned(actor: User, topic: Topic, *, pinned: bool) -> None:
+    if not policies.is_moderator(actor):
+        raise Http404
+    if topic.is_pinned == pinned:
+        return
+    topic.pinned_at = timezone.now() if pinned else None
+    topic.save(update_fields=["pinned_at"])
+    audit.record(actor, "community.topic_pinned" if pinned else "community.topic_unpinned", topic)
+
+
+@transaction.atomic
+def set_closed(actor: User, topic: Topic, *, closed: bool) -> None:
+    if not policies.is_moderator(actor):
+        raise Http404
+    if topic.is_closed == closed:
+        return
+    topic.closed_at = timezone.now() if closed else None
+    topic.save(update_fields=["closed_at"])
+    audit.record(actor, "community.topic_closed" if closed else "community.topic_reopened", topic)
+
+
+def _refresh_latest(category_id: int) -> None:
+    latest = (
+        Topic.objects.live().filter(category_id=category_id).order_by("-last_posted_at", "-id")
+    ).first()
+    Category.objects.filter(pk=category_id).update(latest_topic=latest)
+
+
+@transaction.atomic
+def delete_post(actor: User, post: Post) -> None:
+    """Remove a post (it keeps its place, shown as removed). Removing the first post removes
+    the whole conversation."""
+    if not policies.is_moderator(actor):
+        raise Http404
+    if post.is_deleted:
+        return
+    now = timezone.now()
+    post.deleted_at = now
+    post.deleted_by = actor
+    post.save(update_fields=["deleted_at", "deleted_by"])
+    topic = post.topic
+    if post.post_number == 1:
+        topic.deleted_at = now
+        topic.deleted_by = actor
+        topic.save(update_fields=["deleted_at", "deleted_by"])
+        Category.objects.filter(pk=topic.category_id).update(
+            topic_count=F("topic_count") - 1,
+            post_count=F("post_count") - (topic.reply_count + 1),
+        )
+        _refresh_latest(topic.category_id)
+        audit.record(actor, "community.topic_deleted", topic)
+    else:
+        Topic.objects.filter(pk=topic.pk, reply_count__gt=0).update(
+            reply_count=F("reply_count") - 1
+        )
+        Category.objects.filter(pk=topic.category_id, post_count__gt=0).update(
+            post_count=F("post_count") - 1
+        )
+    audit.record(actor, "community.post_deleted", post, post_number=post.post_number)
+
+
+# Demo and tests: a category --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    name: str
+    slug: str
+    description: str
+    position: int
+    staff_only: bool = False
+    read_min_trust: int = TrustLevel.NEW
+    post_min_trust: int = TrustLevel.NEW
+
+
+def ensure_category(spec: CategorySpec) -> Category:
+    category, _ = Category.objects.get_or_create(
+        slug=spec.slug,
+        defaults={
+            "name": spec.name,
+            "description": spec.description,
+            "position": spec.position,
+            "staff_only": spec.staff_only,
+            "read_min_trust": spec.read_min_trust,
+            "post_min_trust": spec.post_min_trust,
+        },
+    )
+    return category
+
+
+# Data rights -------------------------------------------------------------------------------
+
+
+def _export(user: User) -> dict[str, Any]:
+    standing = MemberStanding.objects.filter(user=user).first()
+    return {
+        "conversations_started": [
+            {"title": t.title, "category": t.category.name, "started": t.created_at.isoformat()}
+            for t in Topic.objects.filter(author=user).select_related("category").order_by("pk")
+        ],
+        "messages": [
+            {
+                "conversation": p.topic.title,
+                "number": p.post_number,
+                "text": p.raw,
+                "written": p.created_at.isoformat(),
+                "edited": p.edited_at.isoformat() if p.edited_at else None,
+                "removed": p.is_deleted,
+            }
+            for p in Post.objects.filter(author=user).select_related("topic").order_by("pk")
+        ],
+        "reactions": [
+            {
+                "kind": r.get_kind_display(),
+                "conversation": r.post.topic.title,
+                "message": r.post.post_number,
+            }
+            for r in Reaction.objects.filter(user=user).select_related("post__topic").order_by("pk")
+        ],
+        "bookmarks": [
+            {"conversation": b.post.topic.title, "message": b.post.post_number}
+            for b in Bookmark.objects.filter(user=user).select_related("post__topic").order_by("pk")
+        ],
+        "standing": None
+        if standing is None
+        else {
+            "trust_level": standing.get_trust_level_display(),
+            "conversations_opened": standing.topics_entered,
+            "messages_read": standing.posts_read,
+            "days_visited": standing.days_visited,
+            "minutes_reading": standing.time_read_seconds // 60,
+            "likes_given": standing.likes_given,
+            "likes_received": standing.likes_received,
+        },
+    }
+
+
+def _erase(user: User) -> None:
+    """Posts and topics stay (the user row shows as "Former member"); reactions (with their
+    counters), bookmarks, reading places and standing go."""
+    for reaction in Reaction.objects.filter(user=user).select_related("post"):
+        _count_reaction(reaction.post, _COUNTER[Reaction.Kind(reaction.kind)], reaction.kind, -1)
+        MemberStanding.objects.filter(user_id=reaction.post.author_id, likes_received__gt=0).update(
+            likes_received=F("likes_received") - 1
+        )
+        reaction.delete()
+    Bookmark.objects.filter(user=user).delete()
+    TopicUser.objects.filter(user=user).delete()
+    MemberStanding.objects.filter(user=user).delete()
+    policies.forget_standing(user)
+
+
+def register_data_handlers() -> None:
+    datarights.register("community", export=_export, erase=_erase, order=40)

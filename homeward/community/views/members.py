@@ -1,0 +1,107 @@
+"""What members do: start a conversation, reply, edit their own messages, react, bookmark."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from homeward.accounts.policies import acting_user
+from homeward.community import policies, services
+from homeward.community.forms import EditForm, ReplyForm, TopicForm
+from homeward.community.models import Post, Reaction
+from homeward.community.views.pages import decorate
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
+    user = acting_user(request)
+    category = services.get_category_for(user, slug)
+    if not policies.can_post_in(user, category):
+        raise Http404
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.create_topic(
+                user, category, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            )
+        except services.PostRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Your conversation has started. Others can reply now.")
+            return redirect(topic)
+    status = 400 if form.errors else 200
+    return render(
+        request, "community/topic_new.html", {"category": category, "form": form}, status=status
+    )
+
+
+@require_POST
+@login_required
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    topic = services.get_topic_for(user, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            post = services.post_reply(user, topic, form.cleaned_data["body"])
+        except services.PostRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Your reply is posted.")
+            return redirect(post.get_absolute_url())
+    return render(request, "community/reply.html", {"topic": topic, "form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    post = services.get_post_for(user, pk)
+    if not policies.can_edit(user, post):
+        raise Http404
+    form = EditForm(request.POST or None, initial={"body": post.raw})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(user, post, form.cleaned_data["body"])
+        except services.PostRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(post.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "community/post_edit.html", {"post": post, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def react(request: HttpRequest, pk: int) -> HttpResponse:
+    """Like or send support (or take it back). Without JavaScript: back to the message."""
+    user = acting_user(request)
+    post = services.get_post_for(user, pk)
+    kind = request.POST.get("kind", "")
+    if kind not in Reaction.Kind.values or not policies.can_react(user, post):
+        raise Http404
+    services.toggle_reaction(user, post, kind)
+    if getattr(request, "htmx", False):
+        post.refresh_from_db(fields=["like_count", "support_count"])
+        decorate(user, [post])
+        return render(request, "community/_reactions.html", {"post": post, "may_react": True})
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+@login_required
+def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    post: Post = services.get_post_for(user, pk)
+    if services.toggle_bookmark(user, post):
+        messages.success(request, "Bookmarked. Find it again under \u201cYour bookmarks\u201d.")
+    else:
+        messages.success(request, "Bookmark removed.")
+    if request.POST.get("from") == "bookmarks":
+        return redirect("community:bookmarks")
+    return redirect(post.get_absolute_url())

@@ -1,0 +1,153 @@
+"""Reading the community: categories, a category's conversations, a conversation, and a
+member's own bookmarks and progress. Every page is for signed-in members."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from homeward.accounts.models import User
+from homeward.accounts.policies import acting_user
+from homeward.community import policies, services, trust
+from homeward.community.forms import ReplyForm
+from homeward.community.models import TOPICS_PER_PAGE, Post, Topic, TrustLevel
+
+
+def _page_number(request: HttpRequest, last: int) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= last:
+        raise Http404
+    return int(raw)
+
+
+@require_safe
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Every category this member may read, with its newest conversation (one query)."""
+    user = acting_user(request)
+    services.record_visit(user)
+    categories = list(
+        services.readable_categories(user).select_related(
+            "latest_topic", "latest_topic__last_poster"
+        )
+    )
+    return render(request, "community/index.html", {"categories": categories})
+
+
+@require_safe
+@login_required
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    """A category's conversations: pinned first, then the most recently active."""
+    user = acting_user(request)
+    cat = services.get_category_for(user, slug)
+    services.record_visit(user)
+    topics = (
+        Topic.objects.live()
+        .filter(category=cat)
+        .select_related("author", "last_poster")
+        # Pinned first (NULLs sort differently on SQLite and PostgreSQL, so say it plainly).
+        .order_by(F("pinned_at").desc(nulls_last=True), "-last_posted_at", "-id")
+    )
+    paginator = Paginator(topics, TOPICS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404 from None
+    rows = list(page.object_list)
+    marks = services.read_marks(user, rows)
+    for topic in rows:
+        read = marks.get(topic.pk)
+        topic.unread = (
+            topic.highest_post_number if read is None else topic.highest_post_number - read
+        )
+        topic.never_opened = read is None
+    context = {
+        "category": cat,
+        "page": page,
+        "topics": rows,
+        "may_post": policies.can_post_in(user, cat),
+    }
+    return render(request, "community/category.html", context)
+
+
+def pager(current: int, last: int) -> list[int | None]:
+    """Page numbers to link: the first, the last, and two either side of this one; None
+    marks a gap. A conversation of 500 pages still shows a short pager."""
+    if last <= 1:
+        return []
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    out: list[int | None] = []
+    previous = 0
+    for n in shown:
+        if previous and n - previous > 1:
+            out.append(None)
+        out.append(n)
+        previous = n
+    return out
+
+
+def decorate(user: User, posts: list[Post]) -> None:
+    """What this member may do with each message, and what they have done (two queries)."""
+    reacted = services.reactions_of(user, posts)
+    marked = services.bookmarked(user, posts)
+    for post in posts:
+        post.may_react = policies.can_react(user, post)  # type: ignore[attr-defined]
+        post.may_edit = policies.can_edit(user, post)  # type: ignore[attr-defined]
+        post.my_like = (post.pk, "like") in reacted  # type: ignore[attr-defined]
+        post.my_support = (post.pk, "support") in reacted  # type: ignore[attr-defined]
+        post.my_bookmark = post.pk in marked  # type: ignore[attr-defined]
+
+
+@require_safe
+@login_required
+def topic(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page of a conversation (20 messages). Reading it keeps the member's place."""
+    user = acting_user(request)
+    convo = services.get_topic_for(user, pk)
+    number = _page_number(request, convo.page_count)
+    posts = services.page_posts(convo, number)
+    services.record_reading(user, convo, posts[-1].post_number if posts else 0)
+    decorate(user, posts)
+    context = {
+        "topic": convo,
+        "posts": posts,
+        "page_number": number,
+        "pages": pager(number, convo.page_count),
+        "is_last_page": number == convo.page_count,
+        "may_reply": policies.can_reply(user, convo),
+        "is_moderator": policies.is_moderator(user),
+        "form": ReplyForm(),
+    }
+    return render(request, "community/topic.html", context)
+
+
+@require_safe
+@login_required
+def bookmarks(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    return render(request, "community/bookmarks.html", {"bookmarks": services.bookmarks_of(user)})
+
+
+@require_safe
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """A member's own trust level and what they need for the next one."""
+    user = acting_user(request)
+    standing = services.ensure_standing(user)
+    level = standing.trust_level
+    next_level = level + 1 if level < TrustLevel.MEMBER else None
+    context = {
+        "standing": standing,
+        "level_name": TrustLevel(level).label,
+        "is_moderator": policies.is_moderator(user),
+        "next_level": next_level,
+        "next_name": TrustLevel(next_level).label if next_level is not None else "",
+        "unlocks": trust.UNLOCKS.get(TrustLevel(next_level), "") if next_level else "",
+        "requirements": trust.requirements(standing, next_level) if next_level else [],
+        "minutes": standing.time_read_seconds // 60,
+    }
+    return render(request, "community/progress.html", context)
