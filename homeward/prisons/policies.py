@@ -39,8 +39,12 @@ def can_moderate_tips(user: User | AnonymousUser) -> bool:
 
 
 def tip_needs_approval(user: User | AnonymousUser) -> bool:
-    """There are no trust levels yet: only moderators' and staff's tips publish at once."""
-    return not can_moderate_tips(user)
+    """New members' tips (community trust level 0) wait for a moderator; from level 1 (and for
+    moderators and staff) they publish at once and can be flagged."""
+    from homeward.community.models import TrustLevel
+    from homeward.community.policies import trust_level
+
+    return trust_level(user) < TrustLevel.BASIC
 
 
 def can_mark_checked(user: User | AnonymousUser) -> bool:

@@ -106,3 +106,14 @@ def test_member_sees_which_tips_they_found_helpful_and_that_they_follow(
     assert "You found this helpful." not in other
     assert "This helped me" in other
     assert "Follow Lewes" in other
+
+
+def test_a_member_past_the_first_trust_level_publishes_at_once(lewes, trusted_family):
+    from homeward.community.factories import set_trust_level
+    from homeward.community.models import TrustLevel
+
+    set_trust_level(trusted_family, TrustLevel.BASIC)
+
+    tip = services.add_tip(trusted_family, lewes, "The cafe in the visitors' centre takes cards.")
+
+    assert tip.status == Tip.Status.PUBLISHED

@@ -93,13 +93,13 @@ class Command(BaseCommand):
         from homeward.directory.factories import make_service
         from homeward.prisons.factories import seed_prisons
 
+        # "trusted" has reached the level that opens private conversations (and publishes tips).
+        set_trust_level(people["trusted"], TrustLevel.MEMBER)
         seed_prisons([people["family"], people["trusted"], people["moderator"]], people["worker"])
         seed_community(
             [people["family"], people["trusted"], people["moderator"]],
             [people["worker"], people["advocate"], people["manager"]],
         )
-        # "trusted" has reached the level that opens private conversations.
-        set_trust_level(people["trusted"], TrustLevel.MEMBER)
         call_command("seed_directory", demo=60, stdout=self.stdout)
         # A listing kept by organisation A, so "Request support" can be tried.
         make_service(
