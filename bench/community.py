@@ -10,27 +10,12 @@ does not grow with the data. BENCH_DRY_RUN=1 prints the figures without touching
 from __future__ import annotations
 
 import os
-import statistics
-import sys
-import time
-from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = ROOT / "var" / "bench" / "community.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("HOMEWARD_ENV", "development")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings")
-os.environ["EMAIL_URL"] = "dummy://"
+from bench import harness
 
-import django  # noqa: E402
+DB = harness.start("community")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from homeward.accounts import factories  # noqa: E402
 from homeward.accounts.models import Role, User  # noqa: E402
@@ -38,51 +23,12 @@ from homeward.community import factories as community  # noqa: E402
 from homeward.community import services  # noqa: E402
 from homeward.community.models import Category, Post, Topic, TrustLevel  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 LONG_TOPIC_POSTS = int(os.environ.get("BENCH_POSTS", "10000"))
 TARGET_MS = 15.0
-SECTION = "## Community"
-
-
-@dataclass
-class Result:
-    name: str
-    median_ms: float
-    p95_ms: float
-    size_kb: float
-    queries: int
-
-
-def measure(name: str, client: Client, url: str) -> Result:
-    for _ in range(10):  # warm caches and template loaders
-        client.get(url)
-    times = []
-    size = 0
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        size = len(response.content)
-        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    times.sort()
-    return Result(
-        name=name,
-        median_ms=statistics.median(times),
-        p95_ms=times[int(len(times) * 0.95) - 1],
-        size_kb=size / 1024,
-        queries=len(queries),
-    )
 
 
 def build() -> tuple[User, Topic]:
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    harness.fresh_database(DB)
     org = factories.make_organisation("Bench Families", slug="bench")
     writers = [factories.make_member(f"Bench Writer {i}", org, Role.FAMILY) for i in range(20)]
     for writer in writers:
@@ -118,7 +64,6 @@ def build() -> tuple[User, Topic]:
 
 
 def main() -> int:
-    setup_test_environment()  # allows the test client's host and keeps e-mail in memory
     reader, long = build()
     member = factories.sign_in(Client(), reader)
     pages: list[tuple[str, Client, str]] = [
@@ -135,7 +80,7 @@ def main() -> int:
             f"/community/t/{long.pk}/?page={long.page_count}",
         ),
     ]
-    results = [measure(name, client, url) for name, client, url in pages]
+    results = [harness.measure_page(name, client, url) for name, client, url in pages]
     write(results)
     slow = [r.name for r in results if r.median_ms > TARGET_MS]
     if slow:
@@ -143,35 +88,16 @@ def main() -> int:
     return 0
 
 
-def write(results: list[Result]) -> None:
-    lines = [
-        SECTION,
-        "",
-        f"In-process server time over {RUNS} requests each (Django test client, SQLite WAL, "
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores), "
-        f"measured {time.strftime('%Y-%m-%d %H:%M %Z')}. Target: median ≤ {TARGET_MS:.0f} ms, "
-        "queries constant as the data grows. Each view also records the member's reading.",
-        "",
-        "| page | median ms | p95 ms | size KB | SQL queries |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.size_kb:.1f} | {r.queries} |"
-        )
-    section = "\n".join(lines) + "\n"
-    print(section)
-    if os.environ.get("BENCH_DRY_RUN"):
-        return
-    out = ROOT / "BENCHMARKS.md"
-    text = out.read_text() if out.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    out.write_text(text)
+def write(results: list[harness.Result]) -> None:
+    harness.write_section(
+        "Community",
+        [
+            harness.conditions()
+            + " Target: median ≤ 15 ms, queries constant as the data grows. Each view also records the member's reading.",
+            "",
+            *harness.page_table(results),
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -11,31 +11,21 @@ import csv
 import os
 import random
 import statistics
-import sys
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time as clock
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = ROOT / "var" / "bench" / "directory.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("HOMEWARD_ENV", "development")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings")
-os.environ["EMAIL_URL"] = "dummy://"
+from bench import harness
 
-import django  # noqa: E402
+DB = harness.start("directory")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from homeward.core import geo  # noqa: E402
@@ -55,7 +45,7 @@ from homeward.directory.models import (  # noqa: E402
 from homeward.directory.taxonomy import TERMS, term_id  # noqa: E402
 
 SERVICES = int(os.environ.get("BENCH_SERVICES", "50000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "200"))
+RUNS = harness.RUNS
 WORDS = ("family", "support", "group", "advice", "visits", "children", "counselling", "club")
 DAY_SETS = ("MO,TU,WE,TH,FR", "MO,WE,FR", "TU,TH", "SA", "MO,TU,WE,TH,FR,SA,SU")
 
@@ -79,11 +69,7 @@ def _outcodes() -> list[tuple[str, float, float]]:
 
 def build() -> None:
     """SERVICES local services (bulk-inserted), plus the real national ones."""
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    harness.fresh_database(DB)
     factories.seed_national_services()
     r = random.Random(20261123)
     places = _outcodes()
@@ -174,18 +160,10 @@ def timed(name: str, action: Callable[[], int]) -> Result:
         times.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as queries:
         action()
-    times.sort()
-    return Result(
-        name=name,
-        median_ms=statistics.median(times),
-        p95_ms=times[int(len(times) * 0.95) - 1],
-        queries=len(queries),
-        found=found,
-    )
+    return Result(name, statistics.median(times), harness.p95(times), len(queries), found)
 
 
 def main() -> int:
-    setup_test_environment()
     started = time.perf_counter()
     build()
     built_s = time.perf_counter() - started
@@ -263,36 +241,20 @@ def main() -> int:
 
 def write(results: list[Result], built_s: float) -> None:
     lines = [
-        "## Directory",
-        "",
         f"{SERVICES:,} local services, each with a location, schedule, phone and taxonomy terms, "
         f"spread over every UK postcode district, plus the real national services (built in "
-        f"{built_s:.0f} s). In-process server time over {RUNS} runs each (SQLite WAL, "
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores), measured "
-        f"{time.strftime('%Y-%m-%d %H:%M %Z')}. Targets: nearest with filters p95 ≤ 15 ms; "
-        "words + need + distance p95 ≤ 30 ms; API per_page=50 fully nested p95 ≤ 50 ms with a "
-        "constant query count.",
+        f"{built_s:.0f} s). " + harness.conditions(RUNS, "runs") + " Targets: nearest with "
+        "filters p95 ≤ 15 ms; words + need + distance p95 ≤ 30 ms; API per_page=50 fully nested "
+        "p95 ≤ 50 ms with a constant query count.",
         "",
         "| what | median ms | p95 ms | SQL queries | results |",
         "| --- | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.queries} | {r.found} |"
+            for r in results
+        ),
     ]
-    for r in results:
-        lines.append(f"| {r.name} | {r.median_ms:.2f} | {r.p95_ms:.2f} | {r.queries} | {r.found} |")
-    section = "\n".join(lines) + "\n"
-    out = ROOT / "BENCHMARKS.md"
-    header = (
-        "# Benchmarks\n\nWritten by `make bench` (never part of `make test`). Each section is replaced "
-        "when its benchmark runs again.\n\n"
-    )
-    text = out.read_text() if out.exists() else header
-    start = text.find("## Directory")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    out.write_text(text)
-    print(section)
+    harness.write_section("Directory", lines)
 
 
 if __name__ == "__main__":
