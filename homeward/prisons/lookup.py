@@ -101,10 +101,10 @@ def get_prison(code: str, *, with_tips: bool = False, viewer: Any = None) -> Pri
                     )
                 )
             )
-        queryset = queryset.prefetch_related(
-            Prefetch("tips", queryset=tips[:TIPS_SHOWN], to_attr="published_tips")
-        )
     prison = queryset.filter(code=code).first()
     if prison is None:
         raise Http404
+    if with_tips:
+        # One prison: a plain LIMIT query (a sliced Prefetch becomes a window-function query).
+        prison.published_tips = list(tips.filter(prison_id=prison.pk)[:TIPS_SHOWN])  # type: ignore[attr-defined]
     return prison
