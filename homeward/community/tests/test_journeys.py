@@ -54,8 +54,11 @@ def test_new_member_starts_a_conversation_gets_a_reply_and_sees_it(
     with next_page(other):
         other.get_by_role("button", name="Post reply").click()
     expect(other.get_by_text("Welcome! You're among friends here.")).to_be_visible()
-    with next_page(other):
-        other.get_by_role("button", name="Sending support to Robin Mum 7").click()
+    # htmx swaps the reactions in place (without JavaScript the form posts and the page reloads).
+    support = other.get_by_role("button", name="Sending support to Robin Mum 7")
+    support.click()
+    expect(support).to_have_attribute("aria-pressed", "true")
+    expect(support).to_contain_text("· 1")
 
     # The new member sees the reply in their messages and follows it to the conversation.
     assert visit(phone, "/") == 200
