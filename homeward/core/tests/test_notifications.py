@@ -3,6 +3,7 @@ and discreet e-mail sent once, after the change that caused it has been saved.""
 
 from __future__ import annotations
 
+import re
 from smtplib import SMTPException
 from unittest import mock
 
@@ -425,3 +426,35 @@ def test_a_failed_send_can_be_retried(member_with_email):
 
     assert send_notification_email.call(note.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_older_notifications_are_one_link_away(family):
+    from homeward.core.views.notifications import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 5):
+        notify(family, kind="reply", title=f"Reply number {n}")
+    client = sign_in(Client(), family)
+
+    def shown(html: str, n: int) -> bool:
+        return re.search(rf"Reply number {n}\b", html) is not None
+
+    first = client.get("/notifications/").content.decode()
+    assert shown(first, PAGE_SIZE + 4)  # newest first
+    assert shown(first, 5)
+    assert not shown(first, 4)
+    assert 'href="?page=2">Older messages' in first
+    assert "Newer messages" not in first
+
+    second = client.get("/notifications/?page=2").content.decode()
+    assert shown(second, 4)
+    assert shown(second, 0)
+    assert not shown(second, 5)
+    assert 'href="?page=1">Newer messages' in second
+    assert "Older messages" not in second
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "9999"])
+def test_odd_page_numbers_never_fail(family, page):
+    notify(family, kind="reply", title="A reply")
+    response = sign_in(Client(), family).get(f"/notifications/?page={page}")
+    assert response.status_code == 200

@@ -15,8 +15,21 @@ PAGE_SIZE = 50
 @login_required
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = list(Notification.objects.filter(recipient=acting_user(request))[:PAGE_SIZE])
-    return render(request, "core/notifications.html", {"notes": notes})
+    """Newest first, PAGE_SIZE to a page. One row more than a page is read to know whether
+    there are older ones, so a page costs the same queries however many a member has."""
+    raw = request.GET.get("page", "1")
+    page = int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        Notification.objects.filter(recipient=acting_user(request))[start : start + PAGE_SIZE + 1]
+    )
+    context = {
+        "notes": rows[:PAGE_SIZE],
+        "page": page,
+        "older": page + 1 if len(rows) > PAGE_SIZE else None,
+        "newer": page - 1 if page > 1 else None,
+    }
+    return render(request, "core/notifications.html", context)
 
 
 @login_required
