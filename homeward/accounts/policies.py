@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeward.accounts.models import MANAGER_ROLES, STAFF_ROLES, Membership, Organisation
+from homeward.accounts.models import MANAGER_ROLES, STAFF_ROLES, Membership, Organisation, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -56,6 +56,16 @@ def is_staff(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return bool(getattr(user, "is_platform_admin", False)) or staff_membership(user) is not None
+
+
+def is_peer_moderator(user: User | AnonymousUser) -> bool:
+    """A trusted family member who helps moderate (the role, in any organisation)."""
+    return any(m.role == Role.PEER_MODERATOR for m in memberships(user))
+
+
+def is_moderator(user: User | AnonymousUser) -> bool:
+    """Staff and peer moderators: they look after what families post."""
+    return is_staff(user) or is_peer_moderator(user)
 
 
 def is_manager_of(user: User | AnonymousUser, organisation: Organisation) -> bool:

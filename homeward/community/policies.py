@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeward.accounts.models import Role
-from homeward.accounts.policies import is_staff, memberships
+from homeward.accounts.policies import is_moderator, is_staff
 from homeward.community.models import Category, MemberStanding, Post, Topic, TrustLevel
 
 if TYPE_CHECKING:
@@ -33,15 +32,6 @@ def remember_standing(user: User, standing: MemberStanding) -> None:
 def forget_standing(user: User) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-
-
-def is_peer_moderator(user: User | AnonymousUser) -> bool:
-    return any(m.role == Role.PEER_MODERATOR for m in memberships(user))
-
-
-def is_moderator(user: User | AnonymousUser) -> bool:
-    """Pin, close and delete: staff and peer moderators."""
-    return is_staff(user) or is_peer_moderator(user)
 
 
 def trust_level(user: User | AnonymousUser) -> int:

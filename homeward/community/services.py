@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from homeward.accounts.models import User
-from homeward.accounts.policies import is_staff
+from homeward.accounts.policies import is_moderator, is_staff
 from homeward.community import policies, trust
 from homeward.community.models import (
     POSTS_PER_PAGE,
@@ -96,7 +96,7 @@ def latest_topics_for(user: User | AnonymousUser, count: int = 5) -> list[Topic]
     member's trust level is read inside it), for the landing page."""
     if not user.is_authenticated:
         return []
-    if policies.is_moderator(user):
+    if is_moderator(user):
         categories = Category.objects.readable_at(TrustLevel.LEADER, staff=is_staff(user))
     else:
         level = Coalesce(
@@ -416,7 +416,7 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
     )
     if topic.deleted_at is not None:
         raise Http404
-    if topic.is_closed and not policies.is_moderator(author):
+    if topic.is_closed and not is_moderator(author):
         raise PostRefused("body", "This conversation is closed, so it can't take new replies.")
     if not policies.can_post_in(author, topic.category):
         raise PostRefused("body", "You can't reply in this conversation.")
@@ -562,7 +562,7 @@ def bookmarks_of(user: User) -> list[Bookmark]:
 
 @transaction.atomic
 def set_pinned(actor: User, topic: Topic, *, pinned: bool) -> None:
-    if not policies.is_moderator(actor):
+    if not is_moderator(actor):
         raise Http404
     if topic.is_pinned == pinned:
         return
@@ -573,7 +573,7 @@ def set_pinned(actor: User, topic: Topic, *, pinned: bool) -> None:
 
 @transaction.atomic
 def set_closed(actor: User, topic: Topic, *, closed: bool) -> None:
-    if not policies.is_moderator(actor):
+    if not is_moderator(actor):
         raise Http404
     if topic.is_closed == closed:
         return
@@ -593,7 +593,7 @@ def _refresh_latest(category_id: int) -> None:
 def delete_post(actor: User, post: Post) -> None:
     """Remove a post (it keeps its place, shown as removed). Removing the first post removes
     the whole conversation."""
-    if not policies.is_moderator(actor):
+    if not is_moderator(actor):
         raise Http404
     if post.is_deleted:
         return

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeward.accounts.models import Role
-from homeward.accounts.policies import is_staff, memberships
+from homeward.accounts.policies import is_moderator, is_staff
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -30,12 +29,8 @@ def can_edit_guide(user: User | AnonymousUser) -> bool:
     return is_staff(user)
 
 
-def is_peer_moderator(user: User | AnonymousUser) -> bool:
-    return any(m.role == Role.PEER_MODERATOR for m in memberships(user))
-
-
 def can_moderate_tips(user: User | AnonymousUser) -> bool:
-    return is_staff(user) or is_peer_moderator(user)
+    return is_moderator(user)
 
 
 def tip_needs_approval(user: User | AnonymousUser) -> bool:

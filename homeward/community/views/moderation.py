@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from homeward.accounts.policies import acting_user
-from homeward.community import policies, services
+from homeward.accounts.policies import acting_user, is_moderator
+from homeward.community import services
 from homeward.community.models import Post
 
 View = Callable[..., HttpResponse]
@@ -27,7 +27,7 @@ def moderator_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not policies.is_moderator(request.user):
+        if not is_moderator(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 

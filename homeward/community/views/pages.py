@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from homeward.accounts.models import User
-from homeward.accounts.policies import acting_user
+from homeward.accounts.policies import acting_user, is_moderator
 from homeward.community import policies, services, trust
 from homeward.community.forms import ReplyForm
 from homeward.community.models import TOPICS_PER_PAGE, Post, Topic, TrustLevel
@@ -119,7 +119,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         "pages": pager(number, convo.page_count),
         "is_last_page": number == convo.page_count,
         "may_reply": policies.can_reply(user, convo),
-        "is_moderator": policies.is_moderator(user),
+        "is_moderator": is_moderator(user),
         "form": ReplyForm(),
     }
     return render(request, "community/topic.html", context)
@@ -143,7 +143,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     context = {
         "standing": standing,
         "level_name": TrustLevel(level).label,
-        "is_moderator": policies.is_moderator(user),
+        "is_moderator": is_moderator(user),
         "next_level": next_level,
         "next_name": TrustLevel(next_level).label if next_level is not None else "",
         "unlocks": trust.UNLOCKS.get(TrustLevel(next_level), "") if next_level else "",
