@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime, parse_time
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 
 from homeward.core import geo
@@ -207,6 +207,31 @@ def _get(queryset: QuerySet[M], pk: str) -> M:
 # Operations ------------------------------------------------------------------------------------
 
 
+class ServiceQuery(Schema):
+    """The ORUK 3.0 query parameters of /services (and of /service_at_locations)."""
+
+    search: str | None = None
+    page: int | None = None
+    per_page: int | None = None
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    minimum_age: str | None = None
+    maximum_age: str | None = None
+    day: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    organization_id: str | None = None
+    modified_after: str | None = None
+
+    def filters(self) -> dict[str, str | None]:
+        return self.dict(exclude={"page", "per_page", "postcode", "proximity"})
+
+
+class ServiceAtLocationQuery(ServiceQuery):
+    postcode: str | None = None
+    proximity: str | None = None
+
+
 @api.get("/", url_name="api_details", summary="About this API")
 def api_details(request: HttpRequest) -> oruk.Json:
     return {
@@ -217,31 +242,10 @@ def api_details(request: HttpRequest) -> oruk.Json:
 
 
 @api.get("/services", url_name="services", summary="Services, paged, fully nested")
-def services(
-    request: HttpRequest,
-    search: str | None = None,
-    page: int | None = None,
-    per_page: int | None = None,
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    minimum_age: str | None = None,
-    maximum_age: str | None = None,
-    day: str | None = None,
-    start_time: str | None = None,
-    end_time: str | None = None,
-    organization_id: str | None = None,
-    modified_after: str | None = None,
-) -> oruk.Json:
-    filters = _filters(
-        {
-            "search": search, "taxonomy_term_id": taxonomy_term_id, "taxonomy_id": taxonomy_id,
-            "minimum_age": minimum_age, "maximum_age": maximum_age, "day": day,
-            "start_time": start_time, "end_time": end_time, "organization_id": organization_id,
-            "modified_after": modified_after,
-        }
-    )  # fmt: skip
+def services(request: HttpRequest, query: Query[ServiceQuery]) -> oruk.Json:
+    filters = _filters(query.filters())
     queryset = filter_services(Service.objects.all(), filters).select_related("organization")
-    return _paged(queryset.order_by("name", "id"), page, per_page, oruk.services)
+    return _paged(queryset.order_by("name", "id"), query.page, query.per_page, oruk.services)
 
 
 @api.get("/services/{id}", url_name="service", summary="One service, fully nested")
@@ -254,31 +258,14 @@ def _sal_queryset() -> QuerySet[ServiceAtLocation]:
 
 
 @api.get("/service_at_locations", url_name="service_at_locations", summary="Services at locations")
-def service_at_locations(
-    request: HttpRequest,
-    search: str | None = None,
-    page: int | None = None,
-    per_page: int | None = None,
-    taxonomy_term_id: str | None = None,
-    taxonomy_id: str | None = None,
-    minimum_age: str | None = None,
-    maximum_age: str | None = None,
-    day: str | None = None,
-    start_time: str | None = None,
-    end_time: str | None = None,
-    organization_id: str | None = None,
-    modified_after: str | None = None,
-    postcode: str | None = None,
-    proximity: str | None = None,
-) -> oruk.Json:
-    filters = _filters(
-        {
-            "search": search, "taxonomy_term_id": taxonomy_term_id, "taxonomy_id": taxonomy_id,
-            "minimum_age": minimum_age, "maximum_age": maximum_age, "day": day,
-            "start_time": start_time, "end_time": end_time, "organization_id": organization_id,
-            "modified_after": modified_after,
-        }
-    )  # fmt: skip
+def service_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQuery]) -> oruk.Json:
+    filters = _filters(query.filters())
+    page, per_page, postcode, proximity = (
+        query.page,
+        query.per_page,
+        query.postcode,
+        query.proximity,
+    )
     matching = filter_services(Service.objects.all(), filters)
     if not postcode:
         if proximity:
