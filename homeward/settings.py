@@ -193,6 +193,13 @@ MFA_TOTP_ISSUER = SITE_NAME
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
+# How long core keeps its records (docs/DATA-PROTECTION.md, "Retention schedule"); a daily job
+# deletes what is older. Audit trails of records kept longer (casework) go with those records.
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 2 * 365, minimum=30)
+RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", 365, minimum=30)
+RETENTION_DATA_REQUEST_DAYS = env_int("RETENTION_DATA_REQUEST_DAYS", 6 * 365, minimum=365)
+RETENTION_AUDIT_KEEP_WITH_RECORD = ("casework.",)
+
 # Staff sign-outs after this long without a request.
 STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)

@@ -13,9 +13,11 @@ class CoreConfig(AppConfig):
 
         from homeward.core import datarights, schedule
         from homeward.core.notifications import enqueue_due_digests
+        from homeward.core.retention import purge_expired
 
         datarights.register_core_handlers()
         schedule.register("digests", timedelta(minutes=15), enqueue_due_digests)
+        schedule.register("retention", timedelta(days=1), purge_expired)
 
 
 class HomewardAdminConfig(admin_apps.AdminConfig):

@@ -58,3 +58,10 @@ def viewers_of(target: models.Model) -> models.QuerySet[AuditEvent]:
     """Who viewed this record, newest first (for the manager's "who viewed this" tab)."""
     target_type, target_id = _target_parts(target)
     return AuditEvent.objects.for_target(target_type, target_id).views().select_related("actor")
+
+
+def forget_target(target: models.Model) -> int:
+    """When a record is deleted at the end of its own retention period, its audit trail goes
+    with it (core.retention keeps such trails past the general period until then)."""
+    target_type, target_id = _target_parts(target)
+    return AuditEvent.objects.for_target(target_type, target_id).purge()

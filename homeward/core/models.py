@@ -21,6 +21,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")
 
+    def purge(self) -> int:
+        """Delete these events for good. Only the retention schedule (core.retention) and the
+        removal of the record they are about (audit.forget_target) call this."""
+        deleted, _ = models.QuerySet.delete(self)
+        return deleted
+
     def for_target(self, target_type: str, target_id: str | int) -> AuditEventQuerySet:
         return self.filter(target_type=target_type, target_id=str(target_id))
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from homeward.accounts.models import User
+from homeward.accounts.policies import staff_membership
 from homeward.prisons import services
 from homeward.prisons.importer import import_prisons
 from homeward.prisons.models import Alert, Prison, Tip
@@ -57,6 +58,10 @@ def seed_prisons(
         for author in authors[:2]:
             services.follow(author, prison)
     lewes = Prison.objects.get(code=codes[0])
+    # The staff member's organisation works in the first prison, so they keep its guide.
+    membership = staff_membership(staff)
+    if membership is not None:
+        services.add_partner(staff, membership.organisation, lewes)
     if not Alert.objects.filter(prison=lewes).exists():
         services.post_alert(
             staff,

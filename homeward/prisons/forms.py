@@ -54,6 +54,24 @@ class MovedForm(forms.Form):
         field.queryset = Prison.objects.open().exclude(pk=current.pk).only("code", "name")
 
 
+class PartnerForm(forms.Form):
+    prison = forms.ModelChoiceField(
+        label="Add a prison your organisation works in",
+        queryset=Prison.objects.none(),
+        empty_label="Choose a prison",
+        error_messages={
+            "required": "Choose a prison from the list.",
+            "invalid_choice": "Choose a prison from the list.",
+        },
+    )
+
+    def __init__(self, *args: Any, exclude: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["prison"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Prison.objects.open().exclude(pk__in=exclude).only("code", "name")
+
+
 class SectionForm(forms.Form):
     body = forms.CharField(
         label="Text for this prison",

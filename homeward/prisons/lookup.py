@@ -10,12 +10,14 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
 from homeward.core import geo
+from homeward.prisons import policies
 from homeward.prisons.models import (
     Alert,
     BookingUnit,
     Follow,
     Prison,
     PrisonGuideSection,
+    PrisonPartner,
     PrisonQuerySet,
     Tip,
     TipMark,
@@ -81,16 +83,26 @@ def get_prisons(*codes: str) -> list[Prison]:
     return [found[code] for code in codes]
 
 
-def get_prison(code: str, *, with_tips: bool = False, viewer: Any = None) -> Prison:
+def get_prison(
+    code: str, *, with_tips: bool = False, viewer: Any = None, tips_page: int = 1
+) -> Prison:
     """One prison with everything its page shows, in a fixed number of queries; 404 if none.
     With a signed-in `viewer`, the prison carries `viewer_follows` and each tip `viewer_helped`
-    (answered inside the same queries, so members' pages cost no more queries than visitors')."""
+    (answered inside the same queries, so members' pages cost no more queries than visitors').
+    Tips come TIPS_SHOWN at a time; `tips_page` picks which (pages past the end are empty)."""
     queryset = _pages()
     signed_in = viewer is not None and viewer.is_authenticated
     if signed_in:
         queryset = queryset.annotate(
             viewer_follows=Exists(Follow.objects.filter(prison=OuterRef("pk"), user=viewer))
         )
+        staff_of = [] if viewer.is_platform_admin else policies.staff_organisations(viewer)
+        if staff_of:  # whether the viewer's organisation works here, in the same query
+            queryset = queryset.annotate(
+                viewer_is_partner=Exists(
+                    PrisonPartner.objects.filter(prison=OuterRef("pk"), organisation__in=staff_of)
+                )
+            )
     if with_tips:
         tips = Tip.objects.published().select_related("author").only(*TIP_FIELDS)
         if signed_in:
@@ -106,5 +118,6 @@ def get_prison(code: str, *, with_tips: bool = False, viewer: Any = None) -> Pri
         raise Http404
     if with_tips:
         # One prison: a plain LIMIT query (a sliced Prefetch becomes a window-function query).
-        prison.published_tips = list(tips.filter(prison_id=prison.pk)[:TIPS_SHOWN])  # type: ignore[attr-defined]
+        start = (max(tips_page, 1) - 1) * TIPS_SHOWN
+        prison.published_tips = list(tips.filter(prison_id=prison.pk)[start : start + TIPS_SHOWN])  # type: ignore[attr-defined]
     return prison

@@ -292,6 +292,31 @@ class Alert(models.Model):
         return self.message
 
 
+class PrisonPartner(models.Model):
+    """An organisation that works in a prison (a visitors' centre, family support workers). Its
+    staff keep that prison's guide and post its alerts; other organisations' staff can't."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="prison_partnerships"
+    )
+    prison = models.ForeignKey(Prison, on_delete=models.CASCADE, related_name="partners")
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["prison__name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organisation", "prison"], name="one_partnership_per_prison"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"partnership {self.pk}"
+
+
 class Follow(models.Model):
     """A member keeps up with a prison. Private: shown to nobody but the member."""
 

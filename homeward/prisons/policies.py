@@ -1,18 +1,20 @@
 """Who may do what in the Prison guide. Reading it needs no account; following and tips need
-one; editing a prison's guide and posting alerts is for staff; approving tips is for staff and
-peer moderators."""
+one; editing a prison's guide and posting alerts is for staff of the organisations that work in
+that prison (its partners, which their managers choose); approving tips is for staff and peer
+moderators."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeward.accounts.policies import is_moderator, is_staff
+from homeward.accounts.models import MANAGER_ROLES, STAFF_ROLES
+from homeward.accounts.policies import is_moderator, is_staff, memberships, staff_membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from homeward.accounts.models import User
-    from homeward.prisons.models import Tip
+    from homeward.accounts.models import Organisation, User
+    from homeward.prisons.models import Prison, Tip
 
 
 def can_follow(user: User | AnonymousUser) -> bool:
@@ -23,10 +25,34 @@ def can_add_tip(user: User | AnonymousUser) -> bool:
     return user.is_authenticated
 
 
-def can_edit_guide(user: User | AnonymousUser) -> bool:
-    """Staff of any organisation may keep a prison's guide and post alerts (phase 1: there is
-    no link yet between an organisation and the prisons it works in)."""
-    return is_staff(user)
+def can_edit_guide(user: User | AnonymousUser, prison: Prison) -> bool:
+    """Staff of an organisation that works in this prison (a partner) keep its guide, post its
+    alerts and check its tips; platform admins may too. Other organisations' staff can't."""
+    from homeward.prisons.models import PrisonPartner
+
+    if not is_staff(user):
+        return False
+    if getattr(user, "is_platform_admin", False):
+        return True
+    known = getattr(prison, "viewer_is_partner", None)  # answered with the page's own query
+    if known is not None:
+        return bool(known)
+    return PrisonPartner.objects.filter(
+        prison=prison, organisation__in=staff_organisations(user)
+    ).exists()
+
+
+def staff_organisations(user: User | AnonymousUser) -> list[int]:
+    """The organisations this person works for (as staff), by id."""
+    return [m.organisation_id for m in memberships(user) if m.role in STAFF_ROLES]
+
+
+def managed_organisation(user: User | AnonymousUser) -> Organisation | None:
+    """The organisation whose list of prisons this person may change (its managers and admins)."""
+    membership = staff_membership(user)
+    if membership is None or membership.role not in MANAGER_ROLES:
+        return None
+    return membership.organisation
 
 
 def can_moderate_tips(user: User | AnonymousUser) -> bool:
@@ -42,8 +68,9 @@ def tip_needs_approval(user: User | AnonymousUser) -> bool:
     return trust_level(user) < TrustLevel.BASIC
 
 
-def can_mark_checked(user: User | AnonymousUser) -> bool:
-    return is_staff(user)
+def can_mark_checked(user: User | AnonymousUser, prison: Prison) -> bool:
+    """Marking a family's tip as checked vouches for it: the prison's own partners do that."""
+    return can_edit_guide(user, prison)
 
 
 def can_mark_tip(user: User | AnonymousUser, tip: Tip) -> bool:

@@ -18,13 +18,14 @@ from homeward.prisons.models import (
     Follow,
     Prison,
     PrisonGuideSection,
+    PrisonPartner,
     Tip,
     TipMark,
     Topic,
 )
 
 if TYPE_CHECKING:
-    from homeward.accounts.models import User
+    from homeward.accounts.models import Organisation, User
 
 # Tips hidden from the page once this many members have flagged them, until a moderator looks.
 FLAGS_TO_HIDE = 3
@@ -170,6 +171,29 @@ def end_alert(actor: User, alert: Alert) -> None:
     alert.expires_at = timezone.now()
     alert.save(update_fields=["expires_at"])
     audit.record(actor, "prisons.alert_ended", alert)
+
+
+# Partners: organisations that work in a prison ------------------------------------------------
+
+
+@transaction.atomic
+def add_partner(actor: User, organisation: Organisation, prison: Prison) -> bool:
+    """Say that an organisation works in a prison, so its staff keep that prison's guide.
+    Returns False when it already did (a second click changes nothing)."""
+    _, created = PrisonPartner.objects.get_or_create(
+        organisation=organisation, prison=prison, defaults={"added_by": actor}
+    )
+    if created:
+        audit.record(actor, "prisons.partner_added", prison, organisation=organisation)
+    return created
+
+
+@transaction.atomic
+def remove_partner(actor: User, organisation: Organisation, prison: Prison) -> bool:
+    deleted, _ = PrisonPartner.objects.filter(organisation=organisation, prison=prison).delete()
+    if deleted:
+        audit.record(actor, "prisons.partner_removed", prison, organisation=organisation)
+    return bool(deleted)
 
 
 # Tips ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from homeward.prisons.importer import import_prisons
-from homeward.prisons.models import Prison
+from homeward.prisons.models import Prison, PrisonPartner
 
 
 @pytest.fixture(autouse=True)
@@ -20,8 +20,11 @@ def prisons(db) -> None:
 
 
 @pytest.fixture
-def lewes(prisons) -> Prison:
-    return Prison.objects.get(code="LWI")
+def lewes(prisons, org_a) -> Prison:
+    """Lewes, where organisation A works: its staff keep Lewes's guide."""
+    lewes = Prison.objects.get(code="LWI")
+    PrisonPartner.objects.create(organisation=org_a, prison=lewes)
+    return lewes
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Permission-matrix entries for the Prison guide (merged by homeward/core/tests/matrix.py).
 
 Reading is public; following, moves and tips need a sign-in; guide sections and alerts are for
-staff (others get 404); the tip queue is for staff and peer moderators. Follows are private:
+staff of an organisation that works in the prison (others, organisation B's staff included, get
+404); organisations' managers choose their prisons; the tip queue is for staff and peer moderators. Follows are private:
 nobody sees another member's."""
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from homeward.core.tests.matrix import (
     NOT_ALLOWED,
     NOT_FOUND,
     OK,
+    ORG_STAFF,
     PUBLIC,
     SIGNED_IN,
     SIGNED_IN_ROLES,
     STAFF,
+    STAFF_A,
     STAFF_ONLY,
     TO_LOGIN,
     Entry,
@@ -32,16 +35,20 @@ from homeward.core.tests.matrix import (
 )
 from homeward.prisons import services
 from homeward.prisons.importer import import_prisons
-from homeward.prisons.models import Alert, Follow, Prison, PrisonGuideSection, Tip
+from homeward.prisons.models import Alert, Follow, Prison, PrisonGuideSection, PrisonPartner, Tip
 
 CODES = {"LWI", "FDI", "STC2"}  # Lewes, Ford, and Rainsbrook (closed)
 LEWES_PAGE = "/prisons/LWI/"
 STAFF_AND_ADMIN = (*STAFF, "platform_admin")
+LEWES_PARTNERS = frozenset({*STAFF_A, "platform_admin"})  # organisation A works in Lewes
+MANAGERS_A = frozenset({"manager_a", "orgadmin_a"})
 
 
 def _prisons(scene: Scene) -> None:
+    """The prisons, with organisation A working in Lewes (so its staff keep Lewes's guide)."""
     if not Prison.objects.filter(code="LWI").exists():
         import_prisons(codes=CODES)
+        PrisonPartner.objects.create(organisation=scene.org_a, prison_id="LWI")
 
 
 def _lewes(scene: Scene) -> dict[str, Any]:
@@ -247,8 +254,14 @@ ENTRIES = {
         post=PostCheck(
             data=lambda s: {},
             state=lambda s: Tip.objects.get(pk=_tip(s).pk).checked_at,
-            answers=answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=redirect(LEWES_PAGE)),
-            changes=frozenset(STAFF_AND_ADMIN),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=NOT_FOUND,
+                staff=redirect(LEWES_PAGE),
+                worker_b=NOT_FOUND,
+                platform_admin=redirect(LEWES_PAGE),
+            ),
+            changes=LEWES_PARTNERS,
         ),
     ),
     "prisons:alert_end": Entry(
@@ -258,8 +271,14 @@ ENTRIES = {
         post=PostCheck(
             data=lambda s: {},
             state=lambda s: Alert.objects.current().count(),
-            answers=answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=redirect(LEWES_PAGE)),
-            changes=frozenset(STAFF_AND_ADMIN),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=NOT_FOUND,
+                staff=redirect(LEWES_PAGE),
+                worker_b=NOT_FOUND,
+                platform_admin=redirect(LEWES_PAGE),
+            ),
+            changes=LEWES_PARTNERS,
         ),
     ),
     "prisons:tip_queue": Entry(
@@ -283,29 +302,82 @@ ENTRIES = {
         ),
     ),
     "prisons:alert_new": Entry(
-        get=STAFF_ONLY,
+        get=override(STAFF_ONLY, worker_b=NOT_FOUND),
         kwargs=_lewes,
         setup=_prisons,
-        queries=ceilings(staff=10, platform_admin=9),
+        queries=ceilings(staff=11, platform_admin=9),
         wrong_method=WrongMethod("put", "worker_a"),
         post=PostCheck(
             data=lambda s: {"message": "Visits are cancelled today.", "ends_on": _today()},
             state=lambda s: Alert.objects.count(),
-            answers=answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=redirect(LEWES_PAGE)),
-            changes=frozenset(STAFF_AND_ADMIN),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=NOT_FOUND,
+                staff=redirect(LEWES_PAGE),
+                worker_b=NOT_FOUND,
+                platform_admin=redirect(LEWES_PAGE),
+            ),
+            changes=LEWES_PARTNERS,
         ),
     ),
     "prisons:section_edit": Entry(
-        get=STAFF_ONLY,
+        get=override(STAFF_ONLY, worker_b=NOT_FOUND),
         kwargs=lambda s: {"code": "LWI", "topic": "dress"},
         setup=_prisons,
-        queries=ceilings(staff=11, platform_admin=10),
+        queries=ceilings(staff=12, platform_admin=10),
         wrong_method=WrongMethod("put", "worker_a"),
         post=PostCheck(
             data=lambda s: {"body": "No football shirts."},
             state=lambda s: list(PrisonGuideSection.objects.values_list("prison_id", "body")),
-            answers=answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=redirect(LEWES_PAGE)),
-            changes=frozenset(STAFF_AND_ADMIN),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=NOT_FOUND,
+                staff=redirect(LEWES_PAGE),
+                worker_b=NOT_FOUND,
+                platform_admin=redirect(LEWES_PAGE),
+            ),
+            changes=LEWES_PARTNERS,
+        ),
+    ),
+    "prisons:partners": Entry(
+        get=override(ORG_STAFF, worker_a=NOT_FOUND, advocate_a=NOT_FOUND, worker_b=NOT_FOUND),
+        setup=_prisons,
+        queries=ceilings(manager_a=11, orgadmin_a=11),
+        wrong_method=WrongMethod("put", "manager_a"),
+        post=PostCheck(
+            data=lambda s: {"prison": "FDI"},
+            state=lambda s: sorted(
+                PrisonPartner.objects.values_list("organisation_id", "prison_id")
+            ),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=NOT_FOUND,
+                staff=NOT_FOUND,
+                platform_admin=NOT_FOUND,
+                manager_a=redirect("prisons:partners"),
+                orgadmin_a=redirect("prisons:partners"),
+            ),
+            changes=MANAGERS_A,
+        ),
+    ),
+    "prisons:partner_remove": Entry(
+        get=POST_ONLY,
+        kwargs=_lewes,
+        setup=_prisons,
+        post=PostCheck(
+            data=lambda s: {},
+            state=lambda s: sorted(
+                PrisonPartner.objects.values_list("organisation_id", "prison_id")
+            ),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=NOT_FOUND,
+                staff=NOT_FOUND,
+                platform_admin=NOT_FOUND,
+                manager_a=redirect("prisons:partners"),
+                orgadmin_a=redirect("prisons:partners"),
+            ),
+            changes=MANAGERS_A,
         ),
     ),
 }

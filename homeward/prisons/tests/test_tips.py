@@ -117,3 +117,23 @@ def test_a_member_past_the_first_trust_level_publishes_at_once(lewes, trusted_fa
     tip = services.add_tip(trusted_family, lewes, "The cafe in the visitors' centre takes cards.")
 
     assert tip.status == Tip.Status.PUBLISHED
+
+
+def test_tips_past_the_first_twenty_are_a_link_away(lewes, peer_moderator, client: Client):
+    for n in range(25):
+        services.add_tip(peer_moderator, lewes, f"Numbered tip {n:02d} about the visit hall")
+    first = text(client.get("/prisons/LWI/"))
+    assert "Page 1 of 2" in first
+    assert first.count("Numbered tip") == 20
+    assert "More tips" in first
+    second = text(client.get("/prisons/LWI/?tips=2"))
+    assert second.count("Numbered tip") == 5
+    assert "Previous tips" in second and "More tips" not in second
+
+
+def test_odd_tip_page_numbers_show_something_sensible(lewes, peer_moderator, client: Client):
+    services.add_tip(peer_moderator, lewes, "Parking is free on Sundays")
+    assert "Parking is free" in text(client.get("/prisons/LWI/?tips=banana"))
+    beyond = client.get("/prisons/LWI/?tips=99")
+    assert beyond.status_code == 200
+    assert "No more tips" in text(beyond)

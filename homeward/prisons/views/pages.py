@@ -86,16 +86,36 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "prisons/search.html", context)
 
 
+def _page_number(value: str | None) -> int:
+    """?tips=N from the address; anything odd is the first page."""
+    try:
+        return max(1, min(int(value or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+def _tips_pages(tip_count: int, page: int) -> dict[str, int | None]:
+    last = max(1, -(-tip_count // lookup.TIPS_SHOWN))
+    return {
+        "number": page,
+        "last": last,
+        "previous": page - 1 if page > 1 else None,
+        "next": page + 1 if page < last else None,
+    }
+
+
 @require_safe
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.upper():
         return redirect("prisons:detail", code=code.upper(), permanent=True)
     user = request.user
+    tips_page = _page_number(request.GET.get("tips"))
     try:
-        prison = lookup.get_prison(code, with_tips=True, viewer=user)
+        prison = lookup.get_prison(code, with_tips=True, viewer=user, tips_page=tips_page)
     except Http404:  # show a search rather than a bare "not found"
         return _not_found(request, code)
     units = list(prison.booking_units.all())
+    can_edit = policies.can_edit_guide(user, prison)
     context = {
         "prison": prison,
         "units": [(unit, timetable(unit)) for unit in units],
@@ -104,11 +124,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "sections": sections_for(prison.sections.all()),
         "alerts": list(prison.alerts.all()),
         "tips": prison.published_tips,  # type: ignore[attr-defined]
+        "tips_pages": _tips_pages(prison.tip_count, tips_page),
         "signed_in": user.is_authenticated,
         "me": user.pk,
         "following": getattr(prison, "viewer_follows", False),
-        "can_edit": policies.can_edit_guide(user),
-        "can_check": policies.can_mark_checked(user),
+        "can_edit": can_edit,
+        "can_check": can_edit,
         "tip_form": TipForm() if policies.can_add_tip(user) else None,
         "nearby": lookup.nearest_to(prison) if prison.is_closed else [],
     }

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from homeward.accounts.decorators import staff_required
 from homeward.accounts.policies import acting_user
 from homeward.prisons import policies, services
-from homeward.prisons.forms import AlertForm, SectionForm
+from homeward.prisons.forms import AlertForm, PartnerForm, SectionForm
 from homeward.prisons.guide import NATIONAL_DEFAULTS, text_for
-from homeward.prisons.models import Alert, Prison, PrisonGuideSection, Tip, Topic
+from homeward.prisons.models import Alert, Prison, PrisonGuideSection, PrisonPartner, Tip, Topic
 
 View = Callable[..., HttpResponse]
 
@@ -41,10 +41,18 @@ def _prison(code: str) -> Prison:
     return get_object_or_404(Prison.objects.defer("record"), code=code.upper())
 
 
+def _prison_to_edit(request: HttpRequest, code: str) -> Prison:
+    """The prison, if this person's organisation works in it; otherwise 404."""
+    prison = _prison(code)
+    if not policies.can_edit_guide(request.user, prison):
+        raise Http404
+    return prison
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def section_edit(request: HttpRequest, code: str, topic: str) -> HttpResponse:
-    prison = _prison(code)
+    prison = _prison_to_edit(request, code)
     if topic not in Topic.values:
         raise Http404
     own = list(PrisonGuideSection.objects.filter(prison=prison))
@@ -69,7 +77,7 @@ def section_edit(request: HttpRequest, code: str, topic: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def alert_new(request: HttpRequest, code: str) -> HttpResponse:
-    prison = _prison(code)
+    prison = _prison_to_edit(request, code)
     form = AlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.post_alert(
@@ -84,7 +92,9 @@ def alert_new(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def alert_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Take an alert down before its end date (e.g. visits are back on)."""
-    alert = get_object_or_404(Alert.objects.current(), pk=pk)
+    alert = get_object_or_404(Alert.objects.current().select_related("prison"), pk=pk)
+    if not policies.can_edit_guide(request.user, alert.prison):
+        raise Http404
     services.end_alert(acting_user(request), alert)
     messages.success(request, "The alert has been taken down.")
     return redirect("prisons:detail", code=alert.prison_id)
@@ -118,7 +128,44 @@ def tip_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def tip_check(request: HttpRequest, pk: int) -> HttpResponse:
-    tip = get_object_or_404(Tip.objects.published(), pk=pk)
+    tip = get_object_or_404(Tip.objects.published().select_related("prison"), pk=pk)
+    if not policies.can_mark_checked(request.user, tip.prison):
+        raise Http404
     services.mark_checked(acting_user(request), tip)
     messages.success(request, "Marked as checked today.")
     return redirect(f"{reverse('prisons:detail', args=[tip.prison_id])}#tip-{tip.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def partners(request: HttpRequest) -> HttpResponse:
+    """The prisons a manager's organisation works in: its staff keep those prisons' guides."""
+    organisation = policies.managed_organisation(request.user)
+    if organisation is None:
+        raise Http404
+    ours = list(
+        PrisonPartner.objects.filter(organisation=organisation)
+        .select_related("prison")
+        .only("prison__code", "prison__name", "added_at")
+    )
+    form = PartnerForm(request.POST or None, exclude=[p.prison_id for p in ours])
+    if request.method == "POST" and form.is_valid():
+        prison = form.cleaned_data["prison"]
+        services.add_partner(acting_user(request), organisation, prison)
+        messages.success(request, f"Added. Your staff can now keep {prison.name}'s guide.")
+        return redirect("prisons:partners")
+    context = {"organisation": organisation, "partners": ours, "form": form}
+    return render(request, "prisons/partners.html", context)
+
+
+@require_POST
+@staff_required
+def partner_remove(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = policies.managed_organisation(request.user)
+    if organisation is None:
+        raise Http404
+    prison = _prison(code)
+    if not services.remove_partner(acting_user(request), organisation, prison):
+        raise Http404
+    messages.success(request, f"Removed {prison.name} from your organisation's prisons.")
+    return redirect("prisons:partners")
