@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import default_task_backend, task
 
 from homeward.core.models import EmailFrequency, Notification, NotificationSettings
 
 # At most this many items in one digest; the rest wait on the site.
 DIGEST_LIMIT = 50
+# When the mail server fails, the e-mail is tried again after each of these waits (about a day
+# in all); after the last, the failed job stays in the queue's records for an operator.
+EMAIL_RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=16),
+)
+log = logging.getLogger("homeward.tasks")
 
 
 @task()
-def send_notification_email(notification_id: int) -> bool:
+def send_notification_email(notification_id: int, attempt: int = 0) -> bool:
     """E-mail one notification. Idempotent: a notification is claimed before it is sent and
-    e-mailed at most once, so a job that runs again sends nothing twice."""
+    e-mailed at most once, so a job that runs again sends nothing twice. If the mail server
+    fails, the claim is released and a later attempt is queued (EMAIL_RETRY_DELAYS)."""
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if note is None or note.emailed_at is not None or not note.recipient.email:
         return False
@@ -48,8 +63,23 @@ def send_notification_email(notification_id: int) -> bool:
     except Exception:
         # Release the claim so the job can be tried again (the worker records the failure).
         Notification.objects.filter(pk=note.pk, emailed_at=claimed_at).update(emailed_at=None)
+        _retry_later(notification_id, attempt)
         raise
     return True
+
+
+def _retry_later(notification_id: int, attempt: int) -> None:
+    if attempt >= len(EMAIL_RETRY_DELAYS):
+        log.error("notification %s: e-mail failed %s times, giving up", notification_id, attempt)
+        return
+    if not default_task_backend.supports_defer:
+        log.error(
+            "notification %s: e-mail failed; this task backend cannot retry later", notification_id
+        )
+        return
+    run_after = timezone.now() + EMAIL_RETRY_DELAYS[attempt]
+    send_notification_email.using(run_after=run_after).enqueue(notification_id, attempt + 1)
+    log.warning("notification %s: e-mail failed, trying again at %s", notification_id, run_after)
 
 
 @task()

@@ -158,7 +158,8 @@ def test_the_request_log_handler_adds_the_reference():
 
 @pytest.mark.urls(ERRORS_URLCONF)
 @pytest.mark.parametrize("who", ["anonymous", "family", "worker_a"])
-def test_500_page_still_works_when_the_database_goes_away(failing_client, who, request):
+def test_error_page_still_works_when_the_database_goes_away(failing_client, who, request):
+    """A database that goes away is a passing fault: our 503 page (with Retry-After), not 500."""
     if who != "anonymous":
         sign_in(failing_client, request.getfixturevalue(who))
     try:
@@ -166,8 +167,9 @@ def test_500_page_still_works_when_the_database_goes_away(failing_client, who, r
     finally:
         mock.patch.stopall()
 
-    assert response.status_code == 500
-    assert "Sorry, something went wrong on our side" in title_of(response)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "This site is having a short break" in title_of(response)
     assert reference_on_page(response) == response["X-Request-Id"]
     assert PRIVATE_DETAIL not in text_of(response)
 

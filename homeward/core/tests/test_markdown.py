@@ -235,12 +235,23 @@ def test_quotes_headings_and_rules():
 
 
 def test_images_allowed_by_default_and_dropped_when_not():
-    text = "Our garden ![a sunflower](https://example.org/sunflower.png)"
+    text = "Our garden ![a sunflower](/media/sunflower.png)"
     with_images = render_markdown(text)
     attrs = next(a for t, a in tags_in(with_images) if t == "img")
-    assert attrs["src"] == "https://example.org/sunflower.png"
+    assert attrs["src"] == "/media/sunflower.png"
     assert attrs["alt"] == "a sunflower"
 
     without = render_markdown(text, allow_images=False)
     assert "<img" not in without
     assert "Our garden" in without
+
+
+@pytest.mark.parametrize(
+    "src", ["https://example.org/pixel.png", "//example.org/pixel.png", "http://10.0.0.1/x.gif"]
+)
+def test_pictures_from_other_sites_lose_their_address(src):
+    """Another site's picture would tell that site who is reading; only the words are kept."""
+    html = render_markdown(f"![a sunflower]({src})")
+    attrs = next(a for t, a in tags_in(html) if t == "img")
+    assert "src" not in attrs
+    assert attrs["alt"] == "a sunflower"

@@ -4,8 +4,10 @@ They render without touching the database, so they work when the database does n
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -53,12 +55,15 @@ def render_error(request: HttpRequest, status: int, *, reason: str = "") -> Http
     }
     html = loader.render_to_string("errors/error.html", context)
     response = HttpResponse(html, status=status)
-    if status == 429:
+    if status in (429, 503):
         response["Retry-After"] = "60"
     return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # The session could not be saved because the database went away (SessionInterrupted).
+    if database_unavailable():
+        return render_error(request, 503, reason="database unavailable")
     return render_error(request, 400, reason=type(exception).__name__ if exception else "")
 
 
@@ -70,7 +75,21 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render_error(request, 404)
 
 
+def database_unavailable() -> bool:
+    """Whether the error being handled is the database refusing or dropping the connection (or
+    SQLite's lock timing out): a passing fault, answered 503 with Retry-After, not 500."""
+    error = sys.exc_info()[1]
+    while error is not None:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except` block, so the exception is still at hand.
+    if database_unavailable():
+        return render_error(request, 503, reason="database unavailable")
     return render_error(request, 500)
 
 
