@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self) -> None:
-        from homeward.accounts import services, signals  # noqa: F401
+        from homeward.accounts import profiles, services, signals  # noqa: F401
 
         services.register_data_handlers()
+        profiles.register_data_handlers()

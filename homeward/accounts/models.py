@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from homeward.accounts.validators import display_name_validator
 
@@ -60,6 +63,15 @@ class User(AbstractUser):
         if self.erased_at is not None:
             return FORMER_MEMBER
         return self.display_name or self.username
+
+    @property
+    def profile_url(self) -> str:
+        """Their profile page ("" once erased: there is none)."""
+        if self.erased_at is not None:
+            return ""
+        from django.urls import reverse
+
+        return reverse("accounts:profile", args=[self.username])
 
 
 class Organisation(models.Model):
@@ -212,3 +224,83 @@ class JoinCode(models.Model):
     @property
     def is_used_up(self) -> bool:
         return self.uses >= self.batch.uses_per_code
+
+
+# Profiles ---------------------------------------------------------------------------------------
+
+
+class Visibility(models.TextChoices):
+    EVERYONE = "everyone", "Everyone, including people who aren't signed in"
+    MEMBERS = "members", "Members who are signed in"
+    NOBODY = "nobody", "Only me"
+
+
+class Relationship(models.TextChoices):
+    """Who the member supports (worded so a page never has to say where that person is)."""
+
+    PARTNER = "partner", "My partner"
+    CHILD = "child", "My son or daughter"
+    PARENT = "parent", "My mum or dad"
+    SIBLING = "sibling", "My brother or sister"
+    GRANDCHILD = "grandchild", "My grandchild"
+    RELATIVE = "relative", "Another relative"
+    FRIEND = "friend", "A friend"
+    OTHER = "other", "Someone else"
+
+
+class AvatarStorage(FileSystemStorage):
+    """Profile pictures have no public address: each is served by accounts:avatar, which
+    checks who may see it (a picture may be for members only)."""
+
+    @cached_property
+    def base_location(self) -> str:
+        """Beside MEDIA_ROOT, not in it: <MEDIA_ROOT's parent>/private/avatars (read when
+        first used, and again if MEDIA_ROOT changes, as in tests)."""
+        return str(Path(settings.MEDIA_ROOT).parent / "private" / "avatars")
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("profile pictures are served through accounts:avatar")
+
+
+def avatar_storage() -> FileSystemStorage:
+    return AvatarStorage()
+
+
+class Profile(models.Model):
+    """What a member tells others about themselves. Each part has its own audience; the
+    display name is on the User (it shows beside every message they write)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    # A random file name (never the uploaded one): a square JPEG, re-encoded without metadata.
+    avatar = models.FileField(storage=avatar_storage, max_length=100, blank=True)
+    avatar_visibility = models.CharField(
+        "who sees your picture",
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    about = models.TextField("about me", max_length=2000, blank=True)
+    about_html = models.TextField(blank=True)  # made from `about` by core.markdown on save
+    about_visibility = models.CharField(
+        "who sees “about me”", max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    relationship = models.CharField(
+        "who you're supporting", max_length=12, choices=Relationship.choices, blank=True
+    )
+    relationship_visibility = models.CharField(
+        "who sees who you're supporting",
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    prisons = models.ManyToManyField("prisons.Prison", blank=True, related_name="+")
+    prisons_visibility = models.CharField(
+        "who sees the places you're connected with",
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.MEMBERS,
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"profile of member {self.user_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeward.accounts import views
+from homeward.accounts import profile_views, views
 
 app_name = "accounts"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
     path("settings/export/", views.export_data, name="export"),
     path("settings/delete/", views.delete_account, name="delete"),
+    path("settings/profile/", profile_views.profile_edit, name="profile_edit"),
+    path("u/<str:username>/", profile_views.profile, name="profile"),
+    path("u/<str:username>/picture/", profile_views.avatar, name="avatar"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/join-cards/", views.cards_list, name="cards_list"),
     path("staff/join-cards/new/", views.cards_new, name="cards_new"),

@@ -153,3 +153,35 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one object of another app (core.search keeps it; apps never write
+    it). `model` is the object's "app_label.modelname"; its key sits in `object_int` or
+    `object_uuid`, matching the object's primary key type, so joins need no casts.
+
+    The engine's index over `title` and `body` is not a Django field: on SQLite an FTS5 table
+    (core_search_fts, kept in step by triggers), on PostgreSQL a generated `tsvector` column
+    with a GIN index. Both are made by migration 0002; see core/search/backend.py. A later
+    migration that alters this table makes SQLite rebuild it, which drops the triggers: it must
+    create them again (and PostgreSQL's generated column must survive it)."""
+
+    model = models.CharField(max_length=100)
+    object_int = models.BigIntegerField(null=True, blank=True)
+    object_uuid = models.UUIDField(null=True, blank=True)
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["model", "object_int"], name="one_search_doc_int"),
+            models.UniqueConstraint(fields=["model", "object_uuid"], name="one_search_doc_uuid"),
+            models.CheckConstraint(
+                condition=models.Q(object_int__isnull=True) ^ models.Q(object_uuid__isnull=True),
+                name="search_doc_has_one_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"search document for {self.model}:{self.object_int or self.object_uuid}"

@@ -333,7 +333,7 @@ ENTRIES: dict[str, Entry] = {
     # core ----------------------------------------------------------------------------------
     # Members see panels from other apps: the visiting guides they follow and the latest
     # conversations they may read (one query each).
-    "home": Entry(get=PUBLIC, queries=ceilings(anonymous=0, member=7, staff=10, platform_admin=9)),
+    "home": Entry(get=PUBLIC, queries=ceilings(anonymous=0, member=8, staff=11, platform_admin=10)),
     "healthz": Entry(
         get=PUBLIC,
         queries=ceilings(anonymous=4, member=7, staff=10, platform_admin=9),
@@ -359,6 +359,12 @@ ENTRIES: dict[str, Entry] = {
             ),
             changes=frozenset({"family"}),
         ),
+    ),
+    # The search page with no words yet: the sections' filter forms (community's categories).
+    "search": Entry(
+        get=SIGNED_IN,
+        queries=ceilings(member=6, staff=8, platform_admin=7),
+        wrong_method=WrongMethod("post", "family"),
     ),
     # accounts: joining ---------------------------------------------------------------------
     "accounts:join_start": Entry(

@@ -1,0 +1,202 @@
+"""Searching the community: how messages are indexed (core.search), which of them a person may
+find, and the site search page's "Conversations" section.
+
+Every live message is indexed: its text, and for a conversation's first message the
+conversation's title too. Who may find it is decided when searching, by narrowing to the
+messages this person may read (`readable_posts`): a category they may not read, a message
+removed, hidden or waiting for approval never comes back, whatever the index holds."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from homeward.community import services
+from homeward.community.models import Post
+from homeward.core import search
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from homeward.accounts.models import User
+
+RESULTS_PER_PAGE = 20
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(cooked: str) -> str:
+    """The words of a message's (already sanitised) HTML, without the markup."""
+    return " ".join(html.unescape(_TAG.sub(" ", cooked)).split())
+
+
+def post_document(post: Post) -> tuple[str, str] | None:
+    if post.deleted_at is not None or post.topic.deleted_at is not None:
+        return None
+    title = post.topic.title if post.post_number == 1 else ""
+    return title, plain_text(post.cooked)
+
+
+def register() -> None:
+    """Called from CommunityConfig.ready()."""
+    search.register(
+        Post,
+        document=post_document,
+        queryset=lambda: Post.objects.select_related("topic").order_by("pk"),
+    )
+    search.register_section(
+        search.Section(
+            name="conversations",
+            label="Conversations",
+            template="community/_search_results.html",
+            filters=SearchFilters,
+            results=results,
+            order=10,
+        )
+    )
+
+
+def readable_posts(user: User | AnonymousUser) -> QuerySet[Post]:
+    """Messages this person may read: in a category they may read, in a live conversation,
+    and not removed, hidden or waiting for a moderator."""
+    return Post.objects.filter(
+        deleted_at__isnull=True,
+        hidden_at__isnull=True,
+        awaiting_approval=False,
+        topic__deleted_at__isnull=True,
+        topic__awaiting_approval=False,
+        topic__category__in=services.readable_categories(user),
+    )
+
+
+ACTIVITY_PER_PAGE = 20
+
+
+def activity_of(
+    viewer: User | AnonymousUser, member: User, page: int = 1
+) -> tuple[list[Post], bool]:
+    """A member's conversations and replies, newest first, that `viewer` may read (for their
+    profile): one page, and whether there is another. One query."""
+    start = (page - 1) * ACTIVITY_PER_PAGE
+    rows = list(
+        readable_posts(viewer)
+        .filter(author=member)
+        .select_related("topic", "topic__category")
+        .order_by("-created_at", "-pk")[start : start + ACTIVITY_PER_PAGE + 1]
+    )
+    return rows[:ACTIVITY_PER_PAGE], len(rows) > ACTIVITY_PER_PAGE
+
+
+# The search page's section -------------------------------------------------------------------
+
+
+class SearchFilters(forms.Form):
+    """Filters beside the words: where, who, when. All optional."""
+
+    category = forms.ChoiceField(label="Category", required=False)
+    author = forms.CharField(
+        label="Written by", required=False, max_length=30, help_text="A member's name."
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = services.readable_categories(user).values_list("slug", "name")
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)  # nosec B101 (narrows the type for mypy)
+        field.choices = [("", "All categories"), *categories]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "Choose a date on or after the “From” date.")
+        return data
+
+
+@dataclass
+class Hit:
+    post: Post
+    title: str  # the conversation's title, with matched words marked when it was matched
+    excerpt: str
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def find_posts(
+    user: User | AnonymousUser,
+    query: str,
+    *,
+    category: str = "",
+    author: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Post]:
+    """Messages this person may read that match the words and filters, best first."""
+    posts = readable_posts(user)
+    if category:
+        posts = posts.filter(topic__category__slug=category)
+    if author:
+        name = author.strip()
+        posts = posts.filter(
+            Q(author__display_name__iexact=name) | Q(author__username__iexact=name),
+            author__erased_at__isnull=True,
+        )
+    if since:
+        posts = posts.filter(created_at__gte=_day_start(since))
+    if until:
+        posts = posts.filter(created_at__lt=_day_start(until + timedelta(days=1)))
+    return (
+        search.matching(posts, query)
+        .select_related("topic", "topic__category", "author")
+        .order_by("-search_rank", "-created_at", "-pk")
+    )
+
+
+def _opening(post: Post, words: int = 30) -> str:
+    """The start of a message, for a result whose words matched only the title."""
+    found = plain_text(post.cooked).split()
+    return " ".join(found[:words]) + (" …" if len(found) > words else "")
+
+
+def results(
+    user: User | AnonymousUser, query: str, filters: dict[str, Any], page: int
+) -> dict[str, Any]:
+    """One page of results (one query, plus one for the excerpts); a row more than a page is
+    read to know whether there is a next page, so no count is needed."""
+    start = (page - 1) * RESULTS_PER_PAGE
+    rows = list(
+        find_posts(
+            user,
+            query,
+            category=filters.get("category") or "",
+            author=filters.get("author") or "",
+            since=filters.get("since"),
+            until=filters.get("until"),
+        )[start : start + RESULTS_PER_PAGE + 1]
+    )
+    shown = rows[:RESULTS_PER_PAGE]
+    marks = search.highlights(shown, query)
+    hits = []
+    for post in shown:
+        mark = marks.get(post.pk)
+        title: str = post.topic.title
+        # The indexed title, marked, while it is still the conversation's title.
+        if mark is not None and plain_text(mark.title) == " ".join(title.split()):
+            title = mark.title
+        hits.append(Hit(post, title, (mark.excerpt if mark else "") or _opening(post)))
+    return {"hits": hits, "has_next": len(rows) > RESULTS_PER_PAGE}

@@ -1,0 +1,271 @@
+"""Full-text search for every app, behind one interface (FTS5 on SQLite, tsvector + GIN on
+PostgreSQL; the SQL is in backend.py).
+
+    from homeward.core import search
+    search.register(Topic, document=lambda t: (t.title, t.body))   # in AppConfig.ready
+    search.index(obj)       # upsert its document; call inside the writer's transaction
+    search.remove(obj)
+    search.matching(queryset, "visiting times")   # narrowed, annotated with search_rank
+    search.excerpts(objects, "visiting times")    # {pk: safe HTML with <mark>ed words}
+    search.highlights(objects, "visiting times")  # {pk: Highlight(title, excerpt)}
+    manage.py search_reindex [app_label.Model ...]
+    search.register_section(search.Section(...))  # a section of the /search/ page (sections.py)
+
+Results are permission-aware by construction: `matching` only narrows a queryset the caller
+already limited to what the reader may see (`Topic.objects.visible_to(user)`). A `document`
+returning None means "not searchable now" (deleted, hidden): `index` then removes it. Only
+text every reader of the object may see belongs in its document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, models, router, transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from homeward.core.models import SearchDocument
+from homeward.core.search import backend
+from homeward.core.search.backend import words
+from homeward.core.search.sections import Section, register_section, sections_for
+
+__all__ = [
+    "Highlight",
+    "Registration",
+    "Section",
+    "excerpts",
+    "highlights",
+    "index",
+    "matching",
+    "register",
+    "register_section",
+    "registered",
+    "reindex",
+    "remove",
+    "sections_for",
+    "words",
+]
+
+M = TypeVar("M", bound=models.Model)
+Document = tuple[str, str] | None
+MAX_TITLE_CHARS = 1_000
+MAX_BODY_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class Registration:
+    model: type[models.Model]
+    document: Callable[[Any], Document]
+    # What reindexing reads (e.g. with select_related for the document); default: every row.
+    queryset: Callable[[], models.QuerySet[Any]] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def kind(self) -> str:
+        return _key_kind(self.model)
+
+    def rows(self) -> models.QuerySet[Any]:
+        if self.queryset is not None:
+            return self.queryset()
+        return self.model._default_manager.all()
+
+
+_registry: dict[str, Registration] = {}
+
+
+def _key_kind(model: type[models.Model]) -> str:
+    pk = model._meta.pk
+    if isinstance(pk, models.UUIDField):
+        return "uuid"
+    if isinstance(pk, models.IntegerField | models.AutoField):
+        return "int"
+    raise TypeError(f"core.search needs an integer or UUID primary key, not {type(pk).__name__}")
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.concrete_model._meta.label_lower  # type: ignore[union-attr]
+
+
+def register(
+    model: type[M],
+    document: Callable[[M], Document],
+    *,
+    queryset: Callable[[], models.QuerySet[M]] | None = None,
+) -> None:
+    """Say how to make an object's searchable (title, body); call from AppConfig.ready()."""
+    _key_kind(model)
+    registration = Registration(model, document, queryset)
+    _registry[_label(model)] = registration
+
+
+def registered() -> list[Registration]:
+    return sorted(_registry.values(), key=lambda r: r.label)
+
+
+def _registration(model: type[models.Model]) -> Registration:
+    try:
+        return _registry[_label(model)]
+    except KeyError:
+        raise LookupError(f"{_label(model)} is not registered with core.search") from None
+
+
+def _key_filter(registration: Registration, pk: Any) -> dict[str, Any]:
+    if registration.kind == "uuid":
+        return {"model": registration.label, "object_uuid": pk}
+    return {"model": registration.label, "object_int": pk}
+
+
+def _values(document: tuple[str, str]) -> dict[str, Any]:
+    title, body = document
+    return {
+        "title": backend.clean_text(title or "")[:MAX_TITLE_CHARS],
+        "body": backend.clean_text(body or "")[:MAX_BODY_CHARS],
+        "updated_at": timezone.now(),
+    }
+
+
+def index(obj: models.Model) -> None:
+    """Make the object's document what its `document` says now (or remove it on None)."""
+    registration = _registration(type(obj))
+    document = registration.document(obj)
+    if document is None:
+        remove(obj)
+        return
+    keys = _key_filter(registration, obj.pk)
+    values = _values(document)
+    if SearchDocument.objects.filter(**keys).update(**values):
+        return
+    try:
+        with transaction.atomic():
+            SearchDocument.objects.create(**keys, **values)
+    except IntegrityError:  # written by a racing request a moment ago
+        SearchDocument.objects.filter(**keys).update(**values)
+
+
+def remove(obj: models.Model) -> None:
+    registration = _registration(type(obj))
+    SearchDocument.objects.filter(**_key_filter(registration, obj.pk)).delete()
+
+
+def _query(model: type[models.Model], query: str) -> backend.Query | None:
+    vendor = transaction.get_connection(router.db_for_read(model)).vendor
+    return backend.Query.parse(query, vendor)
+
+
+def matching(queryset: models.QuerySet[M], query: str) -> models.QuerySet[M]:
+    """The same queryset narrowed to rows whose document has every word of `query` (the last
+    also as a prefix), annotated with `search_rank` (higher is better); not ordered. Any text
+    is safe to pass; a query with no words matches nothing."""
+    registration = _registration(queryset.model)
+    parsed = _query(queryset.model, query)
+    if parsed is None:
+        nothing: models.QuerySet[M] = queryset.none().annotate(
+            search_rank=models.Value(0.0, models.FloatField())
+        )
+        return nothing
+    label, kind = registration.label, registration.kind
+    narrowed: models.QuerySet[M] = queryset.filter(
+        pk__in=backend.matching_ids(parsed, label, kind)
+    ).annotate(search_rank=backend.Rank(parsed, label, kind))
+    return narrowed
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """An object's title with the matched words in <mark>, and a short excerpt of its body
+    around them; both escaped, so safe to insert into a page."""
+
+    title: SafeString
+    excerpt: SafeString
+
+
+def highlights(
+    objects: Sequence[models.Model], query: str, *, words: int = 24
+) -> dict[Any, Highlight]:
+    """Each object's Highlight (by pk), in one query for the whole list. Objects whose
+    document does not match are left out."""
+    if not objects:
+        return {}
+    model = type(objects[0])
+    registration = _registration(model)
+    parsed = _query(model, query)
+    if parsed is None:
+        return {}
+    rows = backend.excerpt_rows(
+        parsed,
+        registration.label,
+        registration.kind,
+        [o.pk for o in objects],
+        words,
+        router.db_for_read(model),
+    )
+    return {key: Highlight(_marked(title), _marked(text)) for key, title, text in rows}
+
+
+def excerpts(
+    objects: Sequence[models.Model], query: str, *, words: int = 24
+) -> dict[Any, SafeString]:
+    """A short plain-text excerpt of each object's body around the words that matched, with
+    those words in <mark>; everything else escaped. One query for the whole list."""
+    return {key: h.excerpt for key, h in highlights(objects, query, words=words).items()}
+
+
+def _marked(text: str) -> SafeString:
+    """Escape the excerpt, then turn the engine's markers into <mark> (balanced or dropped)."""
+    if text.count(backend.MARK_START) != text.count(backend.MARK_END):
+        text = backend.clean_text(text)
+    safe = escape(" ".join(text.split()))
+    # Safe: everything was escaped above; only our own <mark> tags are added.
+    return mark_safe(  # nosec B308 B703
+        safe.replace(backend.MARK_START, "<mark>").replace(backend.MARK_END, "</mark>")
+    )
+
+
+def reindex(
+    models_to_index: Iterable[type[models.Model]] | None = None,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Rebuild the documents of these models (default: every registered one) from their
+    `document`. Returns label → documents written."""
+    chosen = (
+        registered() if models_to_index is None else [_registration(m) for m in models_to_index]
+    )
+    written: dict[str, int] = {}
+    for registration in chosen:
+        with transaction.atomic():
+            SearchDocument.objects.filter(model=registration.label).delete()
+            count = 0
+            rows = registration.rows().iterator(chunk_size=batch_size)
+            while chunk := list(islice(rows, batch_size)):
+                docs = []
+                for obj in chunk:
+                    document = registration.document(obj)
+                    if document is not None:
+                        docs.append(
+                            SearchDocument(**_key_filter(registration, obj.pk), **_values(document))
+                        )
+                SearchDocument.objects.bulk_create(docs)
+                count += len(docs)
+                if progress is not None:
+                    progress(registration.label, count)
+        written[registration.label] = count
+    return written
+
+
+def model_for_label(label: str) -> type[models.Model]:
+    """The registered model named "app_label.Model" (any case), for the reindex command."""
+    registration = _registry.get(label.lower())
+    if registration is None:
+        known = ", ".join(r.label for r in registered()) or "none"
+        raise LookupError(f"{label} is not registered with core.search (registered: {known})")
+    return registration.model

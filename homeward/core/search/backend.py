@@ -1,0 +1,177 @@
+"""The SQL behind core.search, one flavour per engine: FTS5 on SQLite, tsvector + GIN on
+PostgreSQL (both made by core migration 0002).
+
+User text never reaches SQL as SQL: it is cut into words of letters and digits only, and the
+engine's query (an FTS5 expression, a tsquery) is built from those words and passed as a
+parameter. Every word must match; the last one also matches as a prefix. The SQL strings below
+are built from constants (table and column names) only, hence their `nosec B608/B611` marks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Expression, F, FloatField
+from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
+
+# Letters and digits in any script; everything else (quotes, operators, emoji, "_") separates.
+_WORD = re.compile(r"[^\W_]+")
+MAX_QUERY_CHARS = 500
+MAX_WORDS = 8
+MAX_WORD_CHARS = 40
+# Marks the engines put around matched words in excerpts; never kept in indexed text.
+MARK_START = "\x02"
+MARK_END = "\x03"
+PG_CONFIG = "homeward_search"
+
+
+def words(query: str) -> list[str]:
+    """The words of a person's query that the search uses (at most MAX_WORDS)."""
+    found = _WORD.findall(query[:MAX_QUERY_CHARS].casefold())
+    return [w[:MAX_WORD_CHARS] for w in found[:MAX_WORDS]]
+
+
+def clean_text(text: str) -> str:
+    return text.replace(MARK_START, " ").replace(MARK_END, " ")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A person's query in the form one engine understands (a parameter, never SQL)."""
+
+    vendor: str
+    expression: str
+
+    @classmethod
+    def parse(cls, query: str, vendor: str) -> Query | None:
+        found = words(query)
+        if not found:
+            return None
+        *whole, last = found
+        if vendor == "sqlite":
+            # "word" is a phrase of one word; "word"* a prefix; a space between means AND.
+            return cls(vendor, " ".join([*(f'"{w}"' for w in whole), f'"{last}"*']))
+        if vendor == "postgresql":
+            return cls(vendor, " & ".join([*whole, f"{last}:*"]))
+        raise NotImplementedError(f"core.search has no backend for {vendor}")
+
+
+def key_column(kind: str) -> str:
+    return "object_uuid" if kind == "uuid" else "object_int"
+
+
+def matching_ids(query: Query, label: str, kind: str) -> RawSQL:
+    """SQL for "the keys of this model's documents that match", for a `pk__in` filter."""
+    column = key_column(kind)
+    if query.vendor == "sqlite":
+        sql = (
+            # The full-text match drives (CROSS JOIN keeps that order), then one lookup each.
+            f"SELECT d.{column} FROM core_search_fts CROSS JOIN core_searchdocument d"  # noqa: S608  # nosec B608
+            " ON d.id = core_search_fts.rowid WHERE core_search_fts MATCH %s AND d.model = %s"
+        )
+    else:
+        sql = (
+            f"SELECT d.{column} FROM core_searchdocument d WHERE d.model = %s"  # noqa: S608  # nosec B608
+            f" AND d.vector @@ to_tsquery('{PG_CONFIG}', %s)"
+        )
+    params = (query.expression, label) if query.vendor == "sqlite" else (label, query.expression)
+    return RawSQL(sql, params)  # noqa: S611  # nosec B611
+
+
+class Rank(Expression):
+    """How well the row's document matches (higher is better): BM25 on SQLite (title words
+    count five times body words), ts_rank on PostgreSQL (title weighted A, body B)."""
+
+    def __init__(self, query: Query, label: str, kind: str, pk: Any = None) -> None:
+        super().__init__(output_field=FloatField())
+        self.query = query
+        self.label = label
+        self.kind = kind
+        self.pk: Any = pk if pk is not None else F("pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.pk]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.pk,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        pk_sql, pk_params = compiler.compile(self.pk)
+        column = key_column(self.kind)
+        if self.query.vendor == "sqlite":
+            sql = (
+                "(SELECT -bm25(core_search_fts, 5.0, 1.0) FROM core_search_fts"  # noqa: S608  # nosec B608
+                " WHERE core_search_fts MATCH %s AND core_search_fts.rowid ="
+                f" (SELECT d.id FROM core_searchdocument d WHERE d.model = %s AND d.{column} = {pk_sql}))"
+            )
+        else:
+            sql = (
+                f"(SELECT ts_rank(d.vector, to_tsquery('{PG_CONFIG}', %s)) FROM core_searchdocument d"  # noqa: S608  # nosec B608
+                f" WHERE d.model = %s AND d.{column} = {pk_sql})"
+            )
+        return sql, [self.query.expression, self.label, *pk_params]
+
+
+def excerpt_rows(
+    query: Query, label: str, kind: str, keys: list[Any], words: int, using: str
+) -> list[tuple[Any, str, str]]:
+    """(key, title, excerpt of the body) for each key whose document matches, with
+    MARK_START/MARK_END around the matched words: one query."""
+    if not keys:
+        return []
+    column = key_column(kind)
+    connection = connections[using]
+    placeholders = ", ".join(["%s"] * len(keys))
+    db_keys = [_db_key(k, kind, connection) for k in keys]
+    if query.vendor == "sqlite":
+        sql = (
+            f"SELECT d.{column}, highlight(core_search_fts, 0, %s, %s),"  # noqa: S608  # nosec B608
+            " snippet(core_search_fts, 1, %s, %s, '…', %s)"
+            " FROM core_searchdocument d JOIN core_search_fts ON core_search_fts.rowid = d.id"
+            f" WHERE core_search_fts MATCH %s AND d.model = %s AND d.{column} IN ({placeholders})"
+        )
+        params = [
+            *(MARK_START, MARK_END) * 2, max(1, min(words, 64)), query.expression, label, *db_keys
+        ]  # fmt: skip
+    else:
+        marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
+        whole = f"{marks}, HighlightAll=true"
+        options = (
+            f"{marks}, MaxWords={max(3, words)}, MinWords={max(2, words // 2)}, ShortWord=2,"
+            ' MaxFragments=1, FragmentDelimiter=" … "'
+        )
+        sql = (
+            f"SELECT d.{column}, ts_headline('{PG_CONFIG}', d.title, q.q, %s),"  # noqa: S608  # nosec B608
+            f" ts_headline('{PG_CONFIG}', d.body, q.q, %s)"
+            f" FROM core_searchdocument d, to_tsquery('{PG_CONFIG}', %s) AS q(q)"
+            f" WHERE d.model = %s AND d.{column} IN ({placeholders}) AND d.vector @@ q.q"
+        )
+        params = [whole, options, query.expression, label, *db_keys]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (_python_key(k, kind), title or "", text or "") for k, title, text in cursor.fetchall()
+        ]
+
+
+def _db_key(key: Any, kind: str, connection: BaseDatabaseWrapper) -> Any:
+    if kind == "uuid":
+        from django.db.models import UUIDField
+
+        return UUIDField().get_db_prep_value(key, connection)
+    return int(key)
+
+
+def _python_key(value: Any, kind: str) -> Any:
+    if kind == "uuid":
+        import uuid
+
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return int(value)

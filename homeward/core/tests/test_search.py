@@ -1,0 +1,269 @@
+"""core.search on the engine the suite runs on (SQLite FTS5, or PostgreSQL tsvector + GIN).
+
+Two stand-in models: Organisation (integer key) and django-tasks' DBTaskResult (UUID key),
+registered for the length of each test only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from homeward.accounts.models import Organisation
+from homeward.core import search
+from homeward.core.models import SearchDocument
+
+
+@pytest.fixture
+def registry(db: None) -> Iterator[None]:
+    saved = dict(search._registry)
+    search.register(Organisation, document=lambda o: (o.name, o.website))
+    search.register(
+        DBTaskResult, document=lambda t: ("", t.task_path) if t.traceback == "" else None
+    )
+    yield
+    search._registry.clear()
+    search._registry.update(saved)
+
+
+def org(name: str, body: str = "", slug: str | None = None) -> Organisation:
+    # `website` carries the body text in these tests (it is just a text column here).
+    o = Organisation.objects.create(
+        name=name, slug=slug or name.lower().replace(" ", "-")[:60], website=body
+    )
+    search.index(o)
+    return o
+
+
+def task(text: str, hidden: bool = False) -> DBTaskResult:
+    t = DBTaskResult.objects.create(
+        args_kwargs={},
+        task_path=text,
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="hidden" if hidden else "",
+    )
+    search.index(t)
+    return t
+
+
+def names(qs: QuerySet[Organisation]) -> set[str]:
+    return {o.name for o in qs}
+
+
+@pytest.fixture
+def orgs(registry: None) -> dict[str, Organisation]:
+    return {
+        "visits": org(
+            "Visiting help", "Help with visiting times and travel costs to the visits hall"
+        ),
+        "children": org("Talking to children", "How to explain a sentence to young children"),
+        "cafe": org("Family café", "Tea and a chat after the visit"),
+        "money": org("Money worries", "Benefits, debts and the cost of travel"),
+    }
+
+
+def test_every_word_must_match(orgs):
+    found = search.matching(Organisation.objects.all(), "travel hall")
+    assert names(found) == {"Visiting help"}
+
+
+def test_words_are_stemmed(orgs):
+    assert names(search.matching(Organisation.objects.all(), "explaining sentences")) == {
+        "Talking to children"
+    }
+
+
+def test_last_word_matches_as_a_prefix(orgs):
+    assert names(search.matching(Organisation.objects.all(), "young chil")) == {
+        "Talking to children"
+    }
+    # Only the last word: a prefix in the middle must be a whole word.
+    assert not search.matching(Organisation.objects.all(), "chil young").exists()
+
+
+def test_accents_do_not_matter(orgs):
+    assert names(search.matching(Organisation.objects.all(), "cafe")) == {"Family café"}
+    assert names(search.matching(Organisation.objects.all(), "CAFÉ")) == {"Family café"}
+
+
+def test_matching_narrows_the_given_queryset_only(orgs):
+    allowed = Organisation.objects.exclude(pk=orgs["money"].pk)
+    assert names(search.matching(allowed, "travel")) == {"Visiting help"}
+
+
+def test_title_words_rank_above_body_words(registry):
+    org("Travel to visits", "Buses and trains", slug="title")
+    org("Buses", "Sharing travel to the visits hall with other families", slug="body")
+    found = search.matching(Organisation.objects.all(), "travel").order_by("-search_rank")
+    ranked = list(found)
+    assert [o.slug for o in ranked] == ["title", "body"]
+    assert all(isinstance(o.search_rank, float) for o in ranked)
+    assert ranked[0].search_rank > ranked[1].search_rank
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced quote',
+        "travel AND",
+        "AND OR NOT",
+        "NEAR(travel costs)",
+        "travel NEAR costs",
+        "*",
+        "travel*",
+        "-travel",
+        "title:travel",
+        "body : travel",
+        "travel) OR (1=1",
+        "'; DROP TABLE core_searchdocument; --",
+        "travel & !costs | <->",
+        "😀🙏",
+        "travel 😀",
+        "\x00\x02\x03",
+        "a" * 10_000,
+        "travel " * 2_000,
+        "_",
+        "",
+        "   ",
+    ],
+)
+def test_any_user_input_is_safe(orgs, query):
+    found = list(search.matching(Organisation.objects.all(), query))
+    assert {o.name for o in found} <= set(names(Organisation.objects.all()))
+    search.excerpts(found, query)
+
+
+def test_operators_are_plain_words(registry):
+    org("Near and far", "Visiting near home", slug="near")
+    org("Costs", "Travel costs", slug="costs")
+    assert names(search.matching(Organisation.objects.all(), "NEAR home")) == {"Near and far"}
+    # A column filter is two plain words here ("title" is in no document).
+    assert names(search.matching(Organisation.objects.all(), "costs:")) == {"Costs"}
+    assert not search.matching(Organisation.objects.all(), "title:costs").exists()
+
+
+def test_a_query_without_words_matches_nothing(orgs):
+    assert not search.matching(Organisation.objects.all(), "😀 -- **").exists()
+
+
+def test_removed_and_hidden_documents_stop_matching(orgs):
+    search.remove(orgs["cafe"])
+    assert not search.matching(Organisation.objects.all(), "cafe").exists()
+    search.remove(orgs["cafe"])  # twice is fine
+    assert not SearchDocument.objects.filter(
+        model="accounts.organisation", object_int=orgs["cafe"].pk
+    ).exists()
+
+
+def test_index_again_replaces_the_old_text(orgs):
+    cafe = orgs["cafe"]
+    cafe.website = "Coffee morning on Saturdays"
+    search.index(cafe)
+    assert not search.matching(Organisation.objects.all(), "tea").exists()
+    assert names(search.matching(Organisation.objects.all(), "coffee")) == {"Family café"}
+    assert SearchDocument.objects.filter(model="accounts.organisation").count() == 4
+
+
+def test_uuid_keys(registry):
+    shown = task("Reminder about the family day")
+    task("Reminder about the family day, but hidden", hidden=True)
+    found = list(search.matching(DBTaskResult.objects.all(), "family reminder"))
+    assert [t.pk for t in found] == [shown.pk]
+    excerpt = search.excerpts(found, "family")
+    assert "<mark>family</mark>" in excerpt[shown.pk]
+
+
+def test_document_none_removes(registry):
+    t = task("Coach trip to the visits")
+    t.traceback = "now hidden"
+    search.index(t)
+    assert not search.matching(DBTaskResult.objects.all(), "coach").exists()
+
+
+def test_excerpts_mark_the_matched_words_and_escape_the_rest(registry):
+    o = org("Escaping", "visiting <script>alert(1)</script> & travel tips")
+    excerpt = search.excerpts([o], "visiting")[o.pk]
+    # SQLite keeps the tag as escaped text; PostgreSQL's headline drops tag-like words.
+    assert "<script" not in excerpt
+    assert "<mark>visiting</mark>" in excerpt
+    assert "&amp;" in excerpt
+
+
+def test_marker_characters_in_text_cannot_make_markup(registry):
+    o = org("Markers", "before \x02<b>bold</b>\x03 visiting")
+    excerpt = search.excerpts([o], "visiting")[o.pk]
+    assert "<b>" not in excerpt
+    assert excerpt.count("<mark>") == excerpt.count("</mark>") == 1
+
+
+def test_excerpts_cost_one_query(orgs, django_assert_num_queries):
+    objects = list(Organisation.objects.all())
+    with django_assert_num_queries(1):
+        found = search.excerpts(objects, "travel")
+    assert set(found) == {orgs["visits"].pk, orgs["money"].pk}
+
+
+def test_matching_costs_one_query(orgs, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(list(search.matching(Organisation.objects.all(), "travel"))) == 2
+
+
+def test_unregistered_models_are_refused(registry):
+    with pytest.raises(LookupError):
+        search.matching(SearchDocument.objects.all(), "x")
+
+
+def test_reindex_rebuilds_from_the_registry(orgs):
+    SearchDocument.objects.all().delete()
+    assert not search.matching(Organisation.objects.all(), "travel").exists()
+    written = search.reindex([Organisation])
+    assert written == {"accounts.organisation": 4}
+    assert names(search.matching(Organisation.objects.all(), "travel")) == {
+        "Visiting help",
+        "Money worries",
+    }
+
+
+def test_reindex_command(orgs):
+    task("Shown task")
+    task("Hidden task", hidden=True)
+    SearchDocument.objects.all().delete()
+    out = StringIO()
+    call_command(
+        "search_reindex", "accounts.Organisation", "django_tasks_database.DBTaskResult", stdout=out
+    )
+    assert "accounts.organisation: 4 documents" in out.getvalue()
+    assert "django_tasks_database.dbtaskresult: 1 documents" in out.getvalue()
+    assert search.matching(DBTaskResult.objects.all(), "task").count() == 1
+
+
+def test_reindex_command_refuses_unknown_models(registry):
+    with pytest.raises(CommandError, match="not registered"):
+        call_command("search_reindex", "accounts.Nothing")
+
+
+def test_only_integer_and_uuid_keys_can_register(registry):
+    from django.contrib.sessions.models import Session
+
+    with pytest.raises(TypeError):
+        search.register(Session, document=lambda s: ("", ""))
+
+
+def test_a_query_without_words_still_has_a_rank_to_order_by(orgs):
+    found = search.matching(Organisation.objects.all(), "***").order_by("-search_rank")
+    assert list(found) == []
+
+
+def test_highlights_mark_the_title_and_the_body(registry):
+    o = org("Visiting & travel", "Tips for visiting days", slug="hl")
+    found = search.highlights([o], "visiting")[o.pk]
+    assert found.title == "<mark>Visiting</mark> &amp; travel"
+    assert "<mark>visiting</mark>" in found.excerpt

@@ -1,0 +1,51 @@
+"""The site search page (/search/): words, then each section's own filters (core.search's
+sections, registered by the apps that can be searched)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from homeward.core import search
+from homeward.core.ratelimit import rate_limit
+from homeward.core.search.backend import MAX_QUERY_CHARS
+
+# Deep pages cost more to find and nobody reads them: ask for better words instead.
+MAX_PAGE = 50
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise Http404
+    return int(raw)
+
+
+@require_safe
+@rate_limit("search", key="user_or_ip", methods=("GET",))
+def search_page(request: HttpRequest) -> HttpResponse:
+    sections = search.sections_for(request.user)
+    if not sections:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    section = next((s for s in sections if s.name == request.GET.get("in")), sections[0])
+    query = " ".join(request.GET.get("q", "")[:MAX_QUERY_CHARS].split())
+    page = _page(request)
+    filters = section.filters(request.GET if query else None, user=request.user)
+    results = None
+    if query and filters.is_valid():
+        results = section.results(request.user, query, filters.cleaned_data, page)
+    context = {
+        "sections": sections,
+        "section": section,
+        "query": query,
+        "filters": filters,
+        "filtered": any(request.GET.get(name) for name in filters.fields),
+        "results": results,
+        "page": page,
+        "max_query": MAX_QUERY_CHARS,
+    }
+    return render(request, "core/search.html", context)
