@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "homeward.community",
     "homeward.prisons",
     "homeward.directory",
+    "homeward.casework",
+    "homeward.events",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,9 @@ RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", 365, minimu
 RETENTION_DATA_REQUEST_DAYS = env_int("RETENTION_DATA_REQUEST_DAYS", 6 * 365, minimum=365)
 RETENTION_AUDIT_KEEP_WITH_RECORD = ("casework.",)
 
+# Community events: going members get a reminder this many hours before the start.
+EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24, minimum=1)
+
 # Staff sign-outs after this long without a request.
 STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
@@ -273,6 +278,22 @@ RATE_LIMITS = {
     "data_export": "5/h",  # data exports a member downloads
     "tip": "10/h",  # tips a member adds to prison pages
     "form": "30/10m",  # other public forms (referrals, contact) per IP
+    "referral": "10/h",  # self-referrals a signed-in member sends
+    "casework_export": "10/h",  # case-list CSV exports a member of staff downloads
+    "search": "60/m",  # site searches per person (or address)
+    "profile": "30/h",  # profile saves (each may carry a picture to decode) per member
+    "event_rsvp": "30/h",  # "I'm going" / "not going" answers per member
+    # Community, after Discourse's defaults. Posting limits differ for new members (trust
+    # level 0) and everyone else; moderators and staff have none (community/limits.py).
+    "community_topic_new": "1/120s",  # rate_limit_new_user_create_topic
+    "community_topic_member": "1/15s",  # rate_limit_create_topic
+    "community_reply_new": "1/30s",  # rate_limit_new_user_create_post
+    "community_reply_member": "1/5s",  # rate_limit_create_post
+    "community_topics_day_new": "20/24h",  # max_topics_per_day (new members: 3 on day one)
+    "community_topics_day_member": "20/24h",
+    "community_conversation": "20/24h",  # max_personal_messages_per_day (new conversations)
+    "community_message": "1/5s",  # a private message every 5 seconds at most
+    "community_flag": "20/24h",  # max_flags_per_day
 }
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

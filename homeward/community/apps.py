@@ -23,16 +23,27 @@ def members_panel() -> Panel:
     )
 
 
+def _schedule() -> None:
+    from datetime import timedelta
+
+    from homeward.community import levels
+    from homeward.core import schedule
+
+    schedule.register("community.trust_level_three", timedelta(days=1), levels.daily)
+
+
 class CommunityConfig(AppConfig):
     name = "homeward.community"
     label = "community"
     verbose_name = "Community"
 
     def ready(self) -> None:
-        from homeward.community import services
+        from homeward.community import search, services
         from homeward.core import home
 
         services.register_data_handlers()
+        search.register()
+        _schedule()
         home.register(members_panel())
         home.register(
             home.Panel(

@@ -142,7 +142,80 @@ def seed_community(members: Sequence[User], staff: Sequence[User], *, seed: int 
                 services.post_reply(r.choice(others), topic, text)
             except services.PostRefused:
                 continue
+    if len(members) >= 3 and staff:
+        seed_moderation(members[0], members[1], members[2], staff[0])
     return created
+
+
+# Watched words for the demo: staff edit the list at /community/watched-words/.
+WATCHED_WORDS = (
+    ("casino*", "block"),
+    ("loan shark*", "block"),
+    ("my number is", "approval"),
+    ("meet up", "approval"),
+    ("solicitor*", "flag"),
+    ("idiot*", "censor"),
+    ("end it all", "crisis"),
+    ("kill myself", "crisis"),
+    ("want to die", "crisis"),
+    ("no reason to live", "crisis"),
+    ("can't go on", "crisis"),
+    ("better off without me", "crisis"),
+    ("hurt myself", "crisis"),
+    ("suicid*", "crisis"),
+)
+
+
+def seed_moderation(family: User, trusted: User, moderator: User, worker: User) -> int:
+    """The demo's watched words, two private conversations for the trusted member, and a few
+    items waiting in the review queue (a flag, a message held for approval, a reported private
+    message, and one that shows someone may be at risk). Safe to run again. Returns how many
+    queue items it added."""
+    from homeward.community import conversations, moderation
+    from homeward.community.models import Conversation, ReviewItem, WatchedWord
+
+    for word, action in WATCHED_WORDS:
+        WatchedWord.objects.get_or_create(word=word, defaults={"action": action})
+    if not policies.can_start_conversation(trusted):
+        return 0  # the demo's trusted member is given level 2 first (seed_demo)
+    if Conversation.objects.filter(created_by=trusted).exists():
+        return 0
+    first = conversations.start_conversation(
+        trusted,
+        [family],
+        subject="Your first visit on Saturday",
+        body="Hello! I saw your message about Saturday. I remember how nervous I was the first "
+        "time. Would it help to talk through what happens when you arrive?",
+    )
+    conversations.send_message(family, first, "Yes please, that would really help. Thank you.")
+    group = conversations.start_conversation(
+        trusted,
+        [moderator, worker],
+        subject="Coffee morning on Thursday",
+        body="Shall we tell new members about the coffee morning in the welcome category?",
+    )
+    conversations.send_message(moderator, group, "Good idea. I'll write something tonight.")
+    before = ReviewItem.objects.pending().count()
+    visits = Topic.objects.filter(category__slug="visits").first()
+    if visits is not None:
+        try:
+            flagged = services.post_reply(
+                family, visits, "The officer on the gate, Dave from Lewes, was so rude to me."
+            )
+            moderation.flag_post(trusted, flagged, "identifies", "Names a member of staff")
+            services.post_reply(family, visits, "Could we meet up before the visit to talk?")
+            services.post_reply(
+                family,
+                visits,
+                "Some days I feel I can't go on. Sorry, I don't know who else to tell.",
+            )
+        except services.PostRefused:
+            pass  # a brand-new demo member has used up their first day
+    unkind = conversations.send_message(
+        trusted, group, "Between us, some of the new ones ask such silly questions."
+    )
+    moderation.report_message(moderator, unkind, "unkind", "Not how we talk about members")
+    return ReviewItem.objects.pending().count() - before
 
 
 def make_category(

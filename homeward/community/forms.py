@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 BODY_HELP = (
@@ -47,3 +49,190 @@ class ReplyForm(forms.Form):
 
 class EditForm(forms.Form):
     body = _body("Your message")
+
+
+class ConversationForm(forms.Form):
+    to = forms.CharField(
+        label="To",
+        max_length=500,
+        help_text="The names of the members you want to talk to, separated by commas.",
+        error_messages={"required": "Add at least one member to talk to."},
+    )
+    subject = forms.CharField(
+        label="Subject",
+        max_length=120,
+        error_messages={
+            "required": "Give your conversation a subject.",
+            "max_length": "Make the subject shorter (at most 120 characters).",
+        },
+    )
+    body = _body("Your message")
+
+
+class MessageForm(forms.Form):
+    body = _body("Your message")
+
+
+class IgnoreForm(forms.Form):
+    name = forms.CharField(
+        label="Member's name",
+        max_length=150,
+        error_messages={"required": "Type the name of the member."},
+    )
+    kind = forms.ChoiceField(
+        label="What to do",
+        choices=[
+            ("mute", "Mute: no notifications about their messages"),
+            ("block", "Block: they can't send you private messages or add you to one"),
+            ("none", "Stop muting or blocking them"),
+        ],
+        widget=forms.RadioSelect,
+        initial="mute",
+    )
+
+
+def _reason_field(label: str) -> forms.ChoiceField:
+    from homeward.community.models.moderation import FlagReason
+
+    return forms.ChoiceField(
+        label=label,
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what's wrong."},
+    )
+
+
+class FlagForm(forms.Form):
+    reason = _reason_field("What's wrong with this message?")
+    note = forms.CharField(
+        label="Anything the moderators should know (optional; needed for \u201csomething else\u201d)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep it under 500 characters."},
+    )
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("approve", "hide", "delete", "edit", "silence", "suspend")]
+    )
+    body = forms.CharField(required=False, max_length=MAX_BODY, widget=forms.Textarea)
+    days = forms.IntegerField(required=False, min_value=1, max_value=365)
+    reason = forms.CharField(required=False, max_length=300)
+
+
+class MemberActionForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Action",
+        choices=[
+            ("note", "Add a note for other moderators"),
+            ("silence", "Silence (read only)"),
+            ("suspend", "Suspend"),
+            ("lift", "Lift silence or suspension"),
+            ("level", "Set their trust level (staff only)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    level = forms.TypedChoiceField(
+        label="Trust level",
+        required=False,
+        coerce=int,
+        choices=[
+            (0, "New member"),
+            (1, "Member"),
+            (2, "Regular member"),
+            (3, "Trusted member"),
+            (4, "Community leader (can close, pin and move conversations)"),
+        ],
+    )
+    lock = forms.BooleanField(
+        label="Lock this level (the daily review won't change it)", required=False
+    )
+    text = forms.CharField(
+        label="Note or reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A reason is shown to the member; a note never is.",
+    )
+    days = forms.IntegerField(
+        label="For how many days",
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="For a suspension, leave empty for the next step (1, 7, 30, then 365 days).",
+        error_messages={"min_value": "At least one day.", "max_value": "At most 365 days."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "level" and data.get("level") in (None, ""):
+            self.add_error("level", "Choose the trust level to set.")
+        return data
+
+
+class WatchedWordForm(forms.Form):
+    word = forms.CharField(
+        label="Word or phrase",
+        max_length=100,
+        help_text="Any case. Use * for any ending, e.g. \u201cend it*\u201d.",
+        error_messages={"required": "Type a word or phrase to watch for."},
+    )
+    action = forms.ChoiceField(
+        label="When someone writes it",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happens."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from homeward.community.models import WatchedWord
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = WatchedWord.Action.choices  # type: ignore[attr-defined]
+
+
+class MoveForm(forms.Form):
+    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Move to",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the categories listed."},
+    )
+
+    def __init__(self, categories: object, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class SupportLineForm(forms.Form):
+    name = forms.CharField(
+        label="Who",
+        max_length=80,
+        help_text="e.g. \u201cOur helpline\u201d or \u201cSamaritans\u201d.",
+        error_messages={"required": "Give the name of the service."},
+    )
+    how = forms.CharField(
+        label="How to reach them",
+        max_length=200,
+        help_text="e.g. \u201cCall 01273 000000, Monday to Friday, 9am to 5pm\u201d.",
+        error_messages={"required": "Say how to reach them."},
+    )
+
+
+class SplitForm(forms.Form):
+    from_number = forms.IntegerField(
+        label="Move messages from number",
+        min_value=2,
+        help_text="That message and every one after it move to the new conversation.",
+        error_messages={
+            "required": "Give the number of the first message to move.",
+            "min_value": "The first message stays: start from 2 or later.",
+        },
+    )
+    title = forms.CharField(
+        label="Title of the new conversation",
+        max_length=120,
+        error_messages={"required": "Give the new conversation a title."},
+    )

@@ -25,6 +25,11 @@ def standing_of(user: User) -> MemberStanding | None:
     return cached
 
 
+def standing_known(user: User) -> bool:
+    """Whether this request already read the member's standing (so trust_level costs nothing)."""
+    return hasattr(user, _CACHE_ATTR)
+
+
 def remember_standing(user: User, standing: MemberStanding) -> None:
     setattr(user, _CACHE_ATTR, standing)
 
@@ -55,7 +60,7 @@ def can_read(user: User | AnonymousUser, category: Category) -> bool:
 def can_post_in(user: User | AnonymousUser, category: Category) -> bool:
     if not can_read(user, category):
         return False
-    return trust_level(user) >= category.post_min_trust
+    return trust_level(user) >= category.post_min_trust and not is_silenced(user)
 
 
 def can_reply(user: User | AnonymousUser, topic: Topic) -> bool:
@@ -70,7 +75,7 @@ def can_edit(user: User | AnonymousUser, post: Post) -> bool:
     """Members edit their own posts (history is kept); closed topics are read-only."""
     if not user.is_authenticated or post.is_deleted or post.author_id != user.pk:
         return False
-    return not post.topic.is_closed
+    return not post.topic.is_closed and not is_silenced(user)
 
 
 def can_react(user: User | AnonymousUser, post: Post) -> bool:
@@ -84,3 +89,38 @@ def can_see_history(user: User | AnonymousUser) -> bool:
 def limits_apply(user: User | AnonymousUser) -> bool:
     """New members' limits (first-day counts, links, images)."""
     return trust_level(user) < TrustLevel.BASIC
+
+
+def is_silenced(user: User | AnonymousUser) -> bool:
+    """Silenced or suspended: the member may read, but not write anything."""
+    if not user.is_authenticated or is_moderator(user):
+        return False
+    standing = standing_of(user)
+    return standing is not None and standing.is_silenced
+
+
+def can_flag(user: User | AnonymousUser) -> bool:
+    """From level 1 (Discourse: min_trust_to_flag_posts 1); new members can't flag yet."""
+    return trust_level(user) >= TrustLevel.BASIC and not is_silenced(user)
+
+
+def can_start_conversation(user: User | AnonymousUser) -> bool:
+    """Private conversations open at level 2 ("Regular member"), for staff and moderators at
+    once. Joining with a card skips nothing: the level is earned here."""
+    return trust_level(user) >= TrustLevel.MEMBER and not is_silenced(user)
+
+
+def can_read_reported_conversations(user: User | AnonymousUser) -> bool:
+    """Only staff read a private conversation, and only once a message in it is reported.
+    Peer moderators are families too: they don't read other families' private messages."""
+    return is_staff(user)
+
+
+def can_manage_watched_words(user: User | AnonymousUser) -> bool:
+    return is_staff(user)
+
+
+def can_lead(user: User | AnonymousUser) -> bool:
+    """Level 4 ("community leader", given by staff), peer moderators and staff: pin, close,
+    reopen and move conversations."""
+    return trust_level(user) >= TrustLevel.LEADER and not is_silenced(user)

@@ -10,14 +10,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.accounts.policies import is_moderator, is_staff
-from homeward.community import policies, trust
+from homeward.community import moderation, policies, trust
 from homeward.community.models import (
     POSTS_PER_PAGE,
     Bookmark,
@@ -30,7 +30,7 @@ from homeward.community.models import (
     TopicUser,
     TrustLevel,
 )
-from homeward.core import audit, datarights
+from homeward.core import audit, datarights, search
 from homeward.core.markdown import render_markdown
 from homeward.core.notifications import notify
 
@@ -71,9 +71,14 @@ def get_category_for(user: User, slug: str) -> Category:
 
 
 def get_topic_for(user: User, pk: int) -> Topic:
-    """A live topic this member may read, with its category; otherwise 404."""
-    topic = Topic.objects.live().select_related("category").filter(pk=pk).first()
+    """A live topic this member may read, with its category; otherwise 404. One waiting for
+    approval is seen only by its author and moderators."""
+    topic = (
+        Topic.objects.filter(deleted_at__isnull=True).select_related("category").filter(pk=pk)
+    ).first()
     if topic is None or not policies.can_read(user, topic.category):
+        raise Http404
+    if topic.awaiting_approval and topic.author_id != user.pk and not is_moderator(user):
         raise Http404
     return topic
 
@@ -126,6 +131,43 @@ def page_posts(topic: Topic, page: int) -> list[Post]:
     for post in posts:
         post.topic = topic
     return posts
+
+
+def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]:
+    """A page of a conversation in one query: its messages with their authors, the topic and its
+    category, whether this member liked, supported or bookmarked each, and where they had read
+    up to. 404 when the topic is gone, hidden from this member, or has no such page."""
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    mine = TopicUser.objects.filter(topic_id=pk, user_id=user.pk)
+    reacted = Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk)
+    posts = list(
+        Post.objects.filter(
+            topic_id=pk,
+            topic__deleted_at__isnull=True,
+            post_number__gte=first,
+            post_number__lt=first + POSTS_PER_PAGE,
+        )
+        .select_related("author", "topic__category")
+        .annotate(
+            mark_read=Subquery(mine.values("last_read_post_number")[:1]),
+            mark_visit=Subquery(mine.values("last_visited_at")[:1]),
+            my_like=Exists(reacted.filter(kind=Reaction.Kind.LIKE)),
+            my_support=Exists(reacted.filter(kind=Reaction.Kind.SUPPORT)),
+            my_bookmark=Exists(Bookmark.objects.filter(post=OuterRef("pk"), user_id=user.pk)),
+        )
+        .order_by("post_number")
+    )
+    if not posts:
+        raise Http404
+    topic = posts[0].topic
+    if not policies.can_read(user, topic.category):
+        raise Http404
+    if topic.awaiting_approval and topic.author_id != user.pk and not is_moderator(user):
+        raise Http404
+    for post in posts:
+        post.topic = topic
+    head: Any = posts[0]
+    return topic, posts, Mark(head.mark_read, head.mark_visit)
 
 
 def reactions_of(user: User, posts: list[Post]) -> set[tuple[int, str]]:
@@ -223,31 +265,48 @@ def record_visit(user: User) -> None:
     _bump(standing, values, days_visited=new_day)
 
 
-@transaction.atomic
-def record_reading(user: User, topic: Topic, last_post_number: int) -> None:
+@dataclass(frozen=True)
+class Mark:
+    """Where a member had read up to in a topic before this page view (None: never opened)."""
+
+    last_read: int | None
+    last_visit: Any = None
+
+
+_UNKNOWN = Mark(-1)
+
+
+def record_reading(user: User, topic: Topic, last_post_number: int, mark: Mark = _UNKNOWN) -> None:
     """The member read a topic up to `last_post_number`: their place is kept (for "new since
-    your last visit"), and their counters grow: conversations opened, messages read, time."""
+    your last visit"), and their counters grow: conversations opened, messages read, time.
+    `mark` is their place before (read with the page's posts); a view that reads nothing new
+    on the same day writes nothing. Each write is one statement, atomic by itself."""
     standing = ensure_standing(user)
     values, new_day, elapsed = _visit(standing)
     now = timezone.now()
-    mark = TopicUser.objects.filter(topic=topic, user=user).first()
-    created = mark is None
-    if mark is None:
+    if mark is _UNKNOWN:
+        row = TopicUser.objects.filter(topic=topic, user=user).first()
+        mark = Mark(None) if row is None else Mark(row.last_read_post_number, row.last_visited_at)
+    created = mark.last_read is None
+    if mark.last_read is None:
         # No savepoint needed: a racing first view of the same topic simply loses.
         TopicUser.objects.bulk_create(
             [TopicUser(topic=topic, user=user, last_read_post_number=last_post_number)],
             ignore_conflicts=True,
         )
         newly_read = last_post_number
-        new_view = True
-    else:
-        newly_read = max(0, last_post_number - mark.last_read_post_number)
-        new_view = timezone.localdate(mark.last_visited_at) != timezone.localdate(now)
-        mark.last_read_post_number = max(mark.last_read_post_number, last_post_number)
-        mark.last_visited_at = now
-        mark.save(update_fields=["last_read_post_number", "last_visited_at"])
-    if new_view:
+        # Views count the members who opened the conversation.
         Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+    else:
+        newly_read = max(0, last_post_number - mark.last_read)
+        same_day = mark.last_visit is not None and timezone.localdate(
+            mark.last_visit
+        ) == timezone.localdate(now)
+        if not newly_read and same_day and not new_day:
+            return  # nothing new: nothing to write
+        TopicUser.objects.filter(topic=topic, user=user).update(
+            last_read_post_number=max(mark.last_read, last_post_number), last_visited_at=now
+        )
     _bump(
         standing,
         values,
@@ -385,7 +444,8 @@ def create_topic(author: User, category: Category, *, title: str, body: str) -> 
     raw = _clean(body)
     standing = ensure_standing(author)
     _check_first_day(author, standing, topic=True)
-    cooked = _cook(author, raw)
+    screening = moderation.screen(author, raw, category)
+    cooked = _cook(author, screening.text)
     now = timezone.now()
     topic = Topic.objects.create(
         category=category,
@@ -395,17 +455,43 @@ def create_topic(author: User, category: Category, *, title: str, body: str) -> 
         last_posted_at=now,
         last_poster=author,
         highest_post_number=1,
+        awaiting_approval=screening.hold,
     )
     post = Post.objects.create(
-        topic=topic, author=author, post_number=1, raw=raw, cooked=cooked, created_at=now
+        topic=topic,
+        author=author,
+        post_number=1,
+        raw=raw,
+        cooked=cooked,
+        created_at=now,
+        awaiting_approval=screening.hold,
     )
-    Category.objects.filter(pk=category.pk).update(
-        topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, latest_topic=topic
-    )
+    search.index(post)
+    if not screening.hold:  # a held conversation is counted when a moderator approves it
+        Category.objects.filter(pk=category.pk).update(
+            topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, latest_topic=topic
+        )
     _mark_posted(author, topic, 1, reply=False)
     _bump(standing, topic_count=1, post_count=1)
-    _notify_mentions(author, post, set())
+    moderation.after_post(author, post, screening)
+    if not screening.hold:
+        _notify_mentions(author, post, set())
     return topic
+
+
+def duplicate_reply(author: User, topic: Topic, body: str) -> Post | None:
+    """The member's reply with this text sent in the last few minutes, if any (a double tap)."""
+    recent = (
+        Post.objects.filter(
+            topic=topic,
+            author=author,
+            deleted_at__isnull=True,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("-post_number")
+        .first()
+    )
+    return recent if recent is not None and recent.raw == body.strip() else None
 
 
 @transaction.atomic
@@ -421,26 +507,25 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
     if not policies.can_post_in(author, topic.category):
         raise PostRefused("body", "You can't reply in this conversation.")
     raw = _clean(body)
-    recent = (
-        Post.objects.filter(
-            topic=topic,
-            author=author,
-            deleted_at__isnull=True,
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
-        )
-        .order_by("-post_number")
-        .first()
-    )
-    if recent is not None and recent.raw == raw:
+    recent = duplicate_reply(author, topic, raw)
+    if recent is not None:
         return recent
     standing = ensure_standing(author)
     _check_first_day(author, standing, topic=False)
-    cooked = _cook(author, raw)
+    screening = moderation.screen(author, raw, topic.category)
+    cooked = _cook(author, screening.text)
     now = timezone.now()
     number = topic.highest_post_number + 1
     post = Post.objects.create(
-        topic=topic, author=author, post_number=number, raw=raw, cooked=cooked, created_at=now
+        topic=topic,
+        author=author,
+        post_number=number,
+        raw=raw,
+        cooked=cooked,
+        created_at=now,
+        awaiting_approval=screening.hold,
     )
+    search.index(post)
     Topic.objects.filter(pk=topic.pk).update(
         highest_post_number=number,
         reply_count=F("reply_count") + 1,
@@ -454,6 +539,9 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
     )
     first_reply = _mark_posted(author, topic, number, reply=True)
     _bump(standing, post_count=1, topics_replied=int(first_reply))
+    moderation.after_post(author, post, screening)
+    if screening.hold:  # others hear about it once a moderator approves it
+        return post
     told: set[int] = set()
     if topic.author_id != author.pk and topic.author.is_active:
         notify(
@@ -475,13 +563,17 @@ def edit_post(editor: User, post: Post, body: str) -> Post:
     raw = _clean(body)
     if raw == post.raw:
         return post
-    cooked = _cook(editor, raw)
+    screening = moderation.screen(editor, raw, post.topic.category)
+    screening.hold = False  # an edit never takes a published message away again
+    cooked = _cook(editor, screening.text)
     PostRevision.objects.create(post=post, version=post.version, raw=post.raw, editor=editor)
     post.raw = raw
     post.cooked = cooked
     post.version += 1
     post.edited_at = timezone.now()
     post.save(update_fields=["raw", "cooked", "version", "edited_at"])
+    search.index(post)
+    moderation.post_edited(editor, post, screening)
     return post
 
 
@@ -562,7 +654,7 @@ def bookmarks_of(user: User) -> list[Bookmark]:
 
 @transaction.atomic
 def set_pinned(actor: User, topic: Topic, *, pinned: bool) -> None:
-    if not is_moderator(actor):
+    if not policies.can_lead(actor):
         raise Http404
     if topic.is_pinned == pinned:
         return
@@ -573,13 +665,79 @@ def set_pinned(actor: User, topic: Topic, *, pinned: bool) -> None:
 
 @transaction.atomic
 def set_closed(actor: User, topic: Topic, *, closed: bool) -> None:
-    if not is_moderator(actor):
+    if not policies.can_lead(actor):
         raise Http404
     if topic.is_closed == closed:
         return
     topic.closed_at = timezone.now() if closed else None
     topic.save(update_fields=["closed_at"])
     audit.record(actor, "community.topic_closed" if closed else "community.topic_reopened", topic)
+
+
+@transaction.atomic
+def move_topic(actor: User, topic: Topic, category: Category) -> None:
+    """Move a conversation to another category (level 4, moderators), counters with it."""
+    if not policies.can_lead(actor) or not policies.can_read(actor, category):
+        raise Http404
+    if category.pk == topic.category_id:
+        return
+    old = topic.category_id
+    posts = topic.reply_count + 1
+    Category.objects.filter(pk=old).update(
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - posts
+    )
+    Category.objects.filter(pk=category.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + posts
+    )
+    topic.category = category
+    topic.save(update_fields=["category"])
+    _refresh_latest(old)
+    _refresh_latest(category.pk)
+    audit.record(actor, "community.topic_moved", topic, to_category=category.pk)
+
+
+@transaction.atomic
+def split_topic(actor: User, topic: Topic, *, from_number: int, title: str) -> Topic:
+    """Move the messages from `from_number` to the end into a new conversation in the same
+    category (level 4, moderators). Both keep numbering without gaps, so paging stays a range."""
+    if not policies.can_lead(actor):
+        raise Http404
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    if not 2 <= from_number <= topic.highest_post_number:
+        raise PostRefused("from_number", f"Choose a message from 2 to {topic.highest_post_number}.")
+    title = " ".join(title.split())
+    if not title:
+        raise PostRefused("title", "Give the new conversation a title.")
+    moving = Post.objects.filter(topic=topic, post_number__gte=from_number).order_by("post_number")
+    first, last = moving.select_related("author").first(), moving.last()
+    if first is None or last is None:  # numbering has no gaps, so this is a broken topic
+        raise Http404
+    moved_live = moving.filter(deleted_at__isnull=True).count()
+    count = topic.highest_post_number - from_number + 1
+    new = Topic.objects.create(
+        category_id=topic.category_id,
+        title=title,
+        author=first.author,
+        created_at=first.created_at,
+        last_posted_at=last.created_at,
+        last_poster_id=last.author_id,
+        highest_post_number=count,
+        reply_count=max(0, moved_live - (0 if first.is_deleted else 1)),
+    )
+    moving.update(topic=new, post_number=F("post_number") - (from_number - 1))
+    search.index(Post.objects.select_related("topic").get(pk=first.pk))  # now titled `title`
+    before = Post.objects.filter(topic=topic, post_number=from_number - 1).first()
+    topic.highest_post_number = from_number - 1
+    topic.reply_count = max(0, topic.reply_count - moved_live)
+    if before is not None:
+        topic.last_posted_at, topic.last_poster_id = before.created_at, before.author_id
+    topic.save(
+        update_fields=["highest_post_number", "reply_count", "last_posted_at", "last_poster"]
+    )
+    Category.objects.filter(pk=topic.category_id).update(topic_count=F("topic_count") + 1)
+    _refresh_latest(topic.category_id)
+    audit.record(actor, "community.topic_split", topic, new_topic=new.pk, moved=count)
+    return new
 
 
 def _refresh_latest(category_id: int) -> None:
@@ -601,6 +759,7 @@ def delete_post(actor: User, post: Post) -> None:
     post.deleted_at = now
     post.deleted_by = actor
     post.save(update_fields=["deleted_at", "deleted_by"])
+    search.remove(post)
     topic = post.topic
     if post.post_number == 1:
         topic.deleted_at = now
@@ -655,6 +814,8 @@ def ensure_category(spec: CategorySpec) -> Category:
 
 
 def _export(user: User) -> dict[str, Any]:
+    from homeward.community import conversations
+
     standing = MemberStanding.objects.filter(user=user).first()
     return {
         "conversations_started": [
@@ -684,6 +845,8 @@ def _export(user: User) -> dict[str, Any]:
             {"conversation": b.post.topic.title, "message": b.post.post_number}
             for b in Bookmark.objects.filter(user=user).select_related("post__topic").order_by("pk")
         ],
+        **conversations.export_for(user),
+        **moderation.export_for(user),
         "standing": None
         if standing is None
         else {
@@ -700,7 +863,12 @@ def _export(user: User) -> dict[str, Any]:
 
 def _erase(user: User) -> None:
     """Posts and topics stay (the user row shows as "Former member"); reactions (with their
-    counters), bookmarks, reading places and standing go."""
+    counters), bookmarks, reading places and standing go; so do their private messages (their
+    place kept), mutes and blocks, flags they made, and penalties and notes about them."""
+    from homeward.community import conversations
+
+    conversations.erase_for(user)
+    moderation.erase_for(user)
     for reaction in Reaction.objects.filter(user=user).select_related("post"):
         _count_reaction(reaction.post, _COUNTER[Reaction.Kind(reaction.kind)], reaction.kind, -1)
         MemberStanding.objects.filter(user_id=reaction.post.author_id, likes_received__gt=0).update(

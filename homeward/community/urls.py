@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeward.community.views import members, moderation, pages
+from homeward.community.views import conversations, members, moderation, pages
 
 app_name = "community"
 
@@ -14,9 +14,33 @@ urlpatterns = [
     path("t/<int:pk>/reply/", members.reply, name="reply"),
     path("t/<int:pk>/pin/", moderation.topic_pin, name="topic_pin"),
     path("t/<int:pk>/close/", moderation.topic_close, name="topic_close"),
+    path("t/<int:pk>/move/", moderation.topic_move, name="topic_move"),
+    path("t/<int:pk>/split/", moderation.topic_split, name="topic_split"),
     path("p/<int:pk>/edit/", members.post_edit, name="post_edit"),
     path("p/<int:pk>/react/", members.react, name="react"),
     path("p/<int:pk>/bookmark/", members.bookmark, name="bookmark"),
     path("p/<int:pk>/delete/", moderation.post_delete, name="post_delete"),
     path("p/<int:pk>/history/", moderation.post_history, name="post_history"),
+    path("p/<int:pk>/flag/", members.flag, name="flag"),
+    # Private conversations
+    path("messages/", conversations.conversation_list, name="conversations"),
+    path("messages/new/", conversations.conversation_new, name="conversation_new"),
+    path("messages/people/", conversations.people, name="people"),
+    path("messages/<int:pk>/", conversations.conversation, name="conversation"),
+    path("messages/<int:pk>/reply/", conversations.conversation_reply, name="conversation_reply"),
+    path("messages/m/<int:pk>/report/", conversations.message_report, name="message_report"),
+    # Moderation
+    path("review/", moderation.review_queue, name="review_queue"),
+    path("review/<int:pk>/", moderation.review_act, name="review_act"),
+    path("members/<int:pk>/", moderation.member_record, name="member_record"),
+    path("watched-words/", moderation.watched_words, name="watched_words"),
+    path("support-lines/", moderation.support_lines, name="support_lines"),
+    path(
+        "support-lines/<int:pk>/delete/",
+        moderation.support_line_delete,
+        name="support_line_delete",
+    ),
+    path(
+        "watched-words/<int:pk>/delete/", moderation.watched_word_delete, name="watched_word_delete"
+    ),
 ]

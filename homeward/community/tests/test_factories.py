@@ -27,3 +27,22 @@ def test_visitors_home_page_invites_them_to_the_community(client, db):
     page = client.get("/").content.decode()
     assert "Families helping families" in page
     assert 'href="/community/"' in page
+
+
+def test_demo_has_private_conversations_a_review_queue_and_watched_words(
+    family, trusted_family, peer_moderator, worker_a, manager_a
+):
+    from homeward.community import moderation
+    from homeward.community.factories import set_trust_level
+    from homeward.community.models import Conversation, ReviewItem, TrustLevel, WatchedWord
+
+    set_trust_level(trusted_family, TrustLevel.MEMBER)
+    seed_community([family, trusted_family, peer_moderator], [worker_a, manager_a])
+    assert Conversation.objects.filter(created_by=trusted_family).count() == 2
+    assert WatchedWord.objects.filter(action="crisis").count() >= 5
+    queue = moderation.queue_for(worker_a)
+    assert queue[0].kind == ReviewItem.Kind.CRISIS
+    assert {item.kind for item in queue} == {"crisis", "flagged", "approval", "reported_message"}
+    again = ReviewItem.objects.count()
+    seed_community([family, trusted_family, peer_moderator], [worker_a, manager_a])
+    assert ReviewItem.objects.count() == again

@@ -9,10 +9,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from homeward.accounts.policies import acting_user
-from homeward.community import policies, services
-from homeward.community.forms import EditForm, ReplyForm, TopicForm
+from homeward.community import limits, moderation, policies, services
+from homeward.community.forms import EditForm, FlagForm, ReplyForm, TopicForm
 from homeward.community.models import Post, Reaction
-from homeward.community.views.pages import decorate
+from homeward.community.views.pages import SUPPORT_KEY, decorate
+from homeward.core.ratelimit import rate_limit
+
+
+def _after_post(request: HttpRequest, post: Post) -> None:
+    """Tell the author what happened; if what they wrote suggests they may be at risk, the next
+    page shows them where to get help straight away."""
+    if moderation.needs_support(post):
+        request.session[SUPPORT_KEY] = True
+    if post.awaiting_approval:
+        messages.info(
+            request, "Thank you. A moderator will check your message before others see it."
+        )
+    elif post.post_number == 1:
+        messages.success(request, "Your conversation has started. Others can reply now.")
+    else:
+        messages.success(request, "Your reply is posted.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,13 +41,17 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            wait = limits.check(user, "topic")
+            if wait:
+                raise services.PostRefused("body", wait)
             topic = services.create_topic(
                 user, category, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
             )
         except services.PostRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
-            messages.success(request, "Your conversation has started. Others can reply now.")
+            limits.count(user, "topic")
+            _after_post(request, topic.posts.get(post_number=1))
             return redirect(topic)
     status = 400 if form.errors else 200
     return render(
@@ -47,11 +67,16 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            post = services.post_reply(user, topic, form.cleaned_data["body"])
+            body = form.cleaned_data["body"]
+            wait = limits.check(user, "reply")
+            if wait and services.duplicate_reply(user, topic, body) is None:
+                raise services.PostRefused("body", wait)
+            post = services.post_reply(user, topic, body)
         except services.PostRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
-            messages.success(request, "Your reply is posted.")
+            limits.count(user, "reply")
+            _after_post(request, post)
             return redirect(post.get_absolute_url())
     return render(request, "community/reply.html", {"topic": topic, "form": form}, status=400)
 
@@ -105,3 +130,27 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("from") == "bookmarks":
         return redirect("community:bookmarks")
     return redirect(post.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@rate_limit("community_flag", key="user")
+def flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """Flag a message for the moderators (from level 1)."""
+    user = acting_user(request)
+    post = services.get_post_for(user, pk)
+    if not policies.can_flag(user) or post.author_id == user.pk:
+        raise Http404
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.flag_post(user, post, form.cleaned_data["reason"], form.cleaned_data["note"])
+        except services.PostRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(
+                request, "Thank you. A moderator will look at it, and we'll tell you what happened."
+            )
+            return redirect(post.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "community/flag.html", {"form": form, "post": post}, status=status)

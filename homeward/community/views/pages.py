@@ -11,17 +11,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from homeward.accounts.models import User
-from homeward.accounts.policies import acting_user, is_moderator
-from homeward.community import policies, services, trust
+from homeward.accounts.policies import acting_user, is_moderator, is_staff
+from homeward.community import moderation, policies, services, trust
 from homeward.community.forms import ReplyForm
 from homeward.community.models import TOPICS_PER_PAGE, Post, Topic, TrustLevel
 
-
-def _page_number(request: HttpRequest, last: int) -> int:
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= last:
-        raise Http404
-    return int(raw)
+# Set in the session when a member's message suggests they may be at risk: the next page they
+# see shows the support box once.
+SUPPORT_KEY = "community_show_support"
 
 
 @require_safe
@@ -35,7 +32,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "latest_topic", "latest_topic__last_poster"
         )
     )
-    return render(request, "community/index.html", {"categories": categories})
+    context = {
+        "categories": categories,
+        "is_moderator": is_moderator(user),
+        "is_staff": is_staff(user),
+    }
+    return render(request, "community/index.html", context)
 
 
 @require_safe
@@ -90,11 +92,24 @@ def pager(current: int, last: int) -> list[int | None]:
     return out
 
 
-def decorate(user: User, posts: list[Post]) -> None:
-    """What this member may do with each message, and what they have done (two queries)."""
-    reacted = services.reactions_of(user, posts)
-    marked = services.bookmarked(user, posts)
+def decorate(user: User, posts: list[Post], *, annotated: bool = False) -> None:
+    """What this member may do with each message, and what they have done (two queries, or
+    none when the posts came from services.topic_page with their marks)."""
+    if annotated:
+        reacted = {(p.pk, k) for p in posts for k in ("like", "support") if getattr(p, f"my_{k}")}
+        marked = {p.pk for p in posts if getattr(p, "my_bookmark", False)}
+    else:
+        reacted = services.reactions_of(user, posts)
+        marked = services.bookmarked(user, posts)
+    moderator = is_moderator(user)
+    may_flag = policies.can_flag(user)
     for post in posts:
+        # Hidden and held messages: their author and moderators still read them.
+        shown = moderator or post.author_id == user.pk
+        post.shown = shown or not (  # type: ignore[attr-defined]
+            post.is_hidden or post.awaiting_approval
+        )
+        post.may_flag = may_flag and post.author_id != user.pk  # type: ignore[attr-defined]
         post.may_react = policies.can_react(user, post)  # type: ignore[attr-defined]
         post.may_edit = policies.can_edit(user, post)  # type: ignore[attr-defined]
         post.my_like = (post.pk, "like") in reacted  # type: ignore[attr-defined]
@@ -107,11 +122,13 @@ def decorate(user: User, posts: list[Post]) -> None:
 def topic(request: HttpRequest, pk: int) -> HttpResponse:
     """One page of a conversation (20 messages). Reading it keeps the member's place."""
     user = acting_user(request)
-    convo = services.get_topic_for(user, pk)
-    number = _page_number(request, convo.page_count)
-    posts = services.page_posts(convo, number)
-    services.record_reading(user, convo, posts[-1].post_number if posts else 0)
-    decorate(user, posts)
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise Http404
+    number = int(raw)
+    convo, posts, mark = services.topic_page(user, pk, number)
+    services.record_reading(user, convo, posts[-1].post_number, mark)
+    decorate(user, posts, annotated=True)
     context = {
         "topic": convo,
         "posts": posts,
@@ -120,9 +137,18 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         "is_last_page": number == convo.page_count,
         "may_reply": policies.can_reply(user, convo),
         "is_moderator": is_moderator(user),
+        "may_lead": policies.can_lead(user),
         "form": ReplyForm(),
+        "support": support_box(request),
     }
     return render(request, "community/topic.html", context)
+
+
+def support_box(request: HttpRequest) -> list[moderation.SupportLine]:
+    """The support lines to show once, straight after a message that matched a crisis word."""
+    if not request.session.pop(SUPPORT_KEY, False):
+        return []
+    return moderation.support_for(acting_user(request))
 
 
 @require_safe
@@ -139,7 +165,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     standing = services.ensure_standing(user)
     level = standing.trust_level
-    next_level = level + 1 if level < TrustLevel.MEMBER else None
+    next_level = level + 1 if level < TrustLevel.REGULAR else None
     context = {
         "standing": standing,
         "level_name": TrustLevel(level).label,
@@ -147,7 +173,14 @@ def progress(request: HttpRequest) -> HttpResponse:
         "next_level": next_level,
         "next_name": TrustLevel(next_level).label if next_level is not None else "",
         "unlocks": trust.UNLOCKS.get(TrustLevel(next_level), "") if next_level else "",
-        "requirements": trust.requirements(standing, next_level) if next_level else [],
+        "requirements": (
+            trust.tl3_requirements(standing)
+            if next_level == TrustLevel.REGULAR
+            else trust.requirements(standing, next_level)
+            if next_level
+            else []
+        ),
+        "over_days": trust.tl3("PERIOD_DAYS") if next_level == TrustLevel.REGULAR else None,
         "minutes": standing.time_read_seconds // 60,
     }
     return render(request, "community/progress.html", context)

@@ -1,7 +1,8 @@
 """The peer forum: categories of conversations (topics), the posts in them, reactions and
 bookmarks, what each member has read (TopicUser), and each member's standing (trust level and
 the counters it is computed from). Counters here are kept by services.py, never aggregated on
-pages. Later increments add flags, a review queue, watched words and private conversations."""
+pages. Flags, the review queue and private conversations live beside it (moderation.py,
+conversations.py)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ class Category(models.Model):
     approve_new_members = models.BooleanField(
         "new members' posts wait for a moderator",
         default=False,
-        help_text="Kept for the review queue (a later increment); not enforced yet.",
+        help_text="Messages from new members (level 0) wait in the review queue until a "
+        "moderator approves them.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     # Kept by services.py, so the categories page reads them without counting.
@@ -86,7 +88,8 @@ class Category(models.Model):
 
 class TopicQuerySet(models.QuerySet["Topic"]):
     def live(self) -> TopicQuerySet:
-        return self.filter(deleted_at__isnull=True)
+        """Not removed, and not waiting for a moderator's approval."""
+        return self.filter(deleted_at__isnull=True, awaiting_approval=False)
 
     def in_categories(self, categories: models.QuerySet[Category]) -> TopicQuerySet:
         return self.live().filter(category__in=categories)
@@ -112,6 +115,9 @@ class Topic(models.Model):
     like_count = models.PositiveIntegerField(default=0)
     pinned_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A new member's conversation in a pre-moderated category, or one a watched word held back:
+    # only its author and moderators see it until a moderator approves it.
+    awaiting_approval = models.BooleanField(default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,6 +134,8 @@ class Topic(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["category", "pinned_at", "last_posted_at"]),
             models.Index(fields=["author", "created_at"]),
+            # The latest conversations anywhere (landing page): read in order, stop at five.
+            models.Index(fields=["-last_posted_at", "-id"], name="community_topic_latest"),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +189,10 @@ class Post(models.Model):
     )
     like_count = models.PositiveIntegerField(default=0)
     support_count = models.PositiveIntegerField(default=0)
+    # Hidden by flags (the author may edit it, which sends it back to the queue) or by a
+    # moderator; waiting for approval (only the author and moderators see it).
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    awaiting_approval = models.BooleanField(default=False)
 
     objects: ClassVar[PostQuerySet] = PostQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -202,6 +214,14 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def flag_url(self) -> str:
+        return _url_pattern("community:flag").format(self.pk)
 
     # Links for each message, built without reverse() per row (a page has 20 messages).
     @property
@@ -339,6 +359,11 @@ class MemberStanding(models.Model):
     last_visit_date = models.DateField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
+    # Penalties in force (the record of each is a moderation.Penalty): read only, or no
+    # community at all, until the time given.
+    silenced_until = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -347,3 +372,13 @@ class MemberStanding(models.Model):
 
     def __str__(self) -> str:
         return f"standing of member {self.user_id}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_silenced(self) -> bool:
+        return self.is_suspended or (
+            self.silenced_until is not None and self.silenced_until > timezone.now()
+        )
