@@ -9,6 +9,8 @@ urlpatterns = [
     path("community/", include("homeward.community.urls")),
     path("prisons/", include("homeward.prisons.urls")),
     path("directory/", include("homeward.directory.urls")),
+    path("casework/", include("homeward.casework.urls")),
+    path("events/", include("homeward.events.urls")),
     path("api/oruk/", oruk_api.urls),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -10,7 +10,13 @@ class DirectoryConfig(AppConfig):
         from datetime import timedelta
 
         from homeward.core import home, schedule
+        from homeward.core import search as fulltext
+        from homeward.directory.models import Service
+        from homeward.directory.search import searchable_services, service_document
         from homeward.directory.services.listings import remind_stale
+
+        # Free text on /directory/ and the API's `search`: indexed by save_oruk_service.
+        fulltext.register(Service, document=service_document, queryset=searchable_services)
 
         home.register(
             home.Panel(

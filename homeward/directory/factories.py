@@ -10,9 +10,11 @@ from typing import Any
 
 from homeward.accounts.models import Organisation
 from homeward.core import geo
-from homeward.directory import services
+from homeward.core import search as fulltext
+from homeward.directory import areas, services
 from homeward.directory.data.national_services import NATIONAL_SERVICES
 from homeward.directory.models import DAYS, Organization, Service
+from homeward.directory.search import searchable_services
 from homeward.directory.taxonomy import NAMESPACE, TERMS, term_id
 
 ALL_DAYS = ",".join(DAYS)
@@ -59,8 +61,17 @@ def _schedule(key: str, days: str, opens: str, closes: str) -> dict[str, Any]:
     }
 
 
+def _appointments(key: str) -> dict[str, Any]:
+    return {
+        "id": _id("schedule", key, "appointment"),
+        "freq": "WEEKLY",
+        "description": "Other times by appointment: phone to arrange",
+    }
+
+
 def national_payload(entry: dict[str, Any]) -> dict[str, Any]:
-    key = entry["name"]
+    key = entry.get("key", entry["name"])  # a renamed entry keeps its id
+    org_key = entry.get("org_key", entry["organization"])
     phones = [
         {"id": _id("phone", key, number), "number": number, "description": description}
         for number, description in entry["phones"]
@@ -70,10 +81,10 @@ def national_payload(entry: dict[str, Any]) -> dict[str, Any]:
         "id": _id("service", key),
         "name": entry["name"],
         "description": entry["description"],
-        "url": entry["website"],
+        "url": entry.get("url", entry["website"]),
         "status": "active",
         "organization": {
-            "id": _id("organization", entry["organization"]),
+            "id": _id("organization", org_key),
             "name": entry["organization"],
             "description": entry["organization"],
             "website": entry["website"],
@@ -87,7 +98,10 @@ def national_payload(entry: dict[str, Any]) -> dict[str, Any]:
             {"id": _id("attribute", key, code), "taxonomy_term_id": str(term_id(code))}
             for code in entry["terms"]
         ],
-        "languages": [{"id": _id("language", key, "en"), "name": "English", "code": "en"}],
+        "languages": [
+            {"id": _id("language", key, code), "name": name, "code": code}
+            for code, name in entry.get("languages", [("en", "English")])
+        ],
     }
     if entry.get("maximum_age") is not None:
         payload["maximum_age"] = entry["maximum_age"]
@@ -162,8 +176,17 @@ def demo_payload(r: random.Random, n: int, *, outcode: str | None = None) -> dic
         ],
         "schedules": [
             _schedule(key, r.choice([WEEKDAYS, "MO,WE,FR", "TU,TH", "SA"]), "09:30", "16:30")
+        ]
+        # Some run an evening session too, and some see people by appointment as well
+        # (chosen by number, not by the random stream, so other demo details stay the same).
+        + ([_schedule(key, "WE", "18:00", "20:00")] if n % 3 == 1 else [])
+        + ([_appointments(key)] if n % 5 == 2 else []),
+        # Half are for residents of the district's local authority; the rest, anyone nearby.
+        "service_areas": [
+            {"id": _id("area", key), "name": authority.label, "uri": areas.uri_for(authority.code)}
+            for authority in areas.for_outcode(place_code)[:1]
+            if n % 2 == 0
         ],
-        "service_areas": [{"id": _id("area", key), "name": town, "extent_type": "local_authority"}],
         "contacts": [
             {
                 "id": _id("contact", key),
@@ -227,8 +250,11 @@ def make_service(
     payload |= fields
     service, _ = services.save_oruk_service(payload, is_demo=True)
     if owner is not None:
-        Organization.objects.filter(pk=service.organization_id).update(homeward_organisation=owner)
+        Organization.objects.filter(pk=service.organization_id).update(
+            homeward_organisation=owner, name=owner.name
+        )
         service.refresh_from_db()
+        fulltext.index(searchable_services().get(pk=service.pk))  # the new organisation name
     return service
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.apps import apps
 
 from homeward.core import geo
+from homeward.directory import areas
 from homeward.directory.models import DAY_NAMES, DAYS, ServiceArea, TaxonomyTerm
 from homeward.directory.taxonomy import TAXONOMY_ID
 
@@ -125,6 +126,14 @@ class FindForm(forms.Form):
         return miles * geo.KM_PER_MILE
 
 
+AREA_CHOICES: list[tuple[str, str]] = [
+    ("", "Anyone who can get to it"),
+    (ServiceArea.Kind.LOCAL_AUTHORITY, "People who live in particular local authorities"),
+    (ServiceArea.Kind.REGION, "People who live in particular regions"),
+    (ServiceArea.Kind.NATIONAL, "Anyone in England and Wales (a national service)"),
+]
+
+
 class ServiceForm(forms.Form):
     """What staff fill in for one of their organisation's services."""
 
@@ -174,12 +183,6 @@ class ServiceForm(forms.Form):
         label="Languages", choices=LANGUAGES[1:], required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    days = forms.MultipleChoiceField(
-        label="Open on", choices=[(d, DAY_NAMES[d]) for d in DAYS], required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
-    opens_at = forms.TimeField(label="Opens at", required=False, help_text="For example 09:30")
-    closes_at = forms.TimeField(label="Closes at", required=False, help_text="For example 16:30")
     address_1 = forms.CharField(label="Address (where people come)", required=False, max_length=200)
     city = forms.CharField(label="Town or city", required=False, max_length=100)
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
@@ -188,22 +191,42 @@ class ServiceForm(forms.Form):
         help_text="For example: step-free entrance, hearing loop, accessible toilet.",
     )  # fmt: skip
     area_kind = forms.ChoiceField(
-        label="Who can use it", choices=ServiceArea.Kind.choices,
-        initial=ServiceArea.Kind.LOCAL_AUTHORITY,
+        label="Who can use it", widget=forms.RadioSelect, initial="", required=False,
+        choices=AREA_CHOICES,
     )  # fmt: skip
-    area_name = forms.CharField(
-        label="Area served", required=False, max_length=200,
-        help_text="For example: Brighton and Hove, or South East.",
+    local_authorities = forms.CharField(
+        label="Which local authorities (if you chose them above)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One on each line, for example Lewes, or East Sussex for the whole county. "
+        "Families living there find the service even if it is far from them, and families "
+        "living elsewhere don't see it as local.",
+    )  # fmt: skip
+    regions = forms.MultipleChoiceField(
+        label="Which regions (if you chose them above)", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(r, r) for r in areas.REGIONS],
     )  # fmt: skip
 
     def __init__(self, *args: Any, national: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["needs"]).choices = need_choices()[1:]
         if not national:
-            cast(forms.ChoiceField, self.fields["area_kind"]).choices = [
-                c for c in ServiceArea.Kind.choices if c[0] != ServiceArea.Kind.NATIONAL
-            ]
+            kinds = cast(forms.ChoiceField, self.fields["area_kind"])
+            kinds.choices = [c for c in AREA_CHOICES if c[0] != ServiceArea.Kind.NATIONAL]
         self.place: geo.Place | None = None
+        self.authorities: list[areas.Authority] = []
+
+    # Given to a new listing's form when it is shown: sending the same form twice (a double
+    # click) updates the listing it made rather than making a second one.
+    key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    SCHEDULES_AFTER = "online"  # the opening-times rows go after the ways to get help
+
+    def first_fields(self) -> list[forms.BoundField]:
+        names = [n for n in self.fields if not self[n].is_hidden]
+        return [self[n] for n in names[: names.index(self.SCHEDULES_AFTER) + 1]]
+
+    def last_fields(self) -> list[forms.BoundField]:
+        names = [n for n in self.fields if not self[n].is_hidden]
+        return [self[n] for n in names[names.index(self.SCHEDULES_AFTER) + 1 :]]
 
     def clean_postcode(self) -> str:
         raw: str = self.cleaned_data.get("postcode", "").strip()
@@ -215,20 +238,39 @@ class ServiceForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
         return self.place.postcode
 
+    def clean_local_authorities(self) -> str:
+        text: str = self.cleaned_data.get("local_authorities", "")
+        unknown = []
+        for line in dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()):
+            found = areas.find(line)
+            if found is None:
+                maybe = areas.suggestions(line)
+                hint = f" Did you mean {' or '.join(maybe)}?" if maybe else ""
+                unknown.append(f"We don't know a local authority called \u201c{line}\u201d.{hint}")
+            elif found not in self.authorities:
+                self.authorities.append(found)
+        if unknown:
+            raise forms.ValidationError(unknown)
+        return "\n".join(a.label for a in self.authorities)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        kind = data.get("area_kind")
+        if not kind and data.get("local_authorities"):  # typed some, forgot the choice above
+            kind = data["area_kind"] = ServiceArea.Kind.LOCAL_AUTHORITY
+        if (
+            kind == ServiceArea.Kind.LOCAL_AUTHORITY
+            and not data.get("local_authorities")
+            and "local_authorities" not in self.errors
+        ):
+            self.add_error("local_authorities", "Give at least one local authority.")
+        if kind == ServiceArea.Kind.REGION and not data.get("regions"):
+            self.add_error("regions", "Choose at least one region.")
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", "The oldest age must be at least the youngest age.")
         if not data.get("is_free") and not data.get("fees") and data.get("cost_amount") is None:
             self.add_error("fees", "Say what it costs, or tick \u201cIt is free\u201d.")
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if (opens is None) != (closes is None):
-            self.add_error("closes_at", "Give both the opening and the closing time, or neither.")
-        elif isinstance(opens, time) and isinstance(closes, time) and opens >= closes:
-            self.add_error("closes_at", "The closing time must be after the opening time.")
-        if data.get("days") and opens is None:
-            self.add_error("opens_at", "Give the opening time for the days you chose.")
         needs_postcode = data.get("in_person") or any(data.get(k) for k in ("address_1", "city"))
         if needs_postcode and not data.get("postcode") and "postcode" not in self.errors:
             self.add_error(
@@ -236,6 +278,80 @@ class ServiceForm(forms.Form):
                 f"Give the postcode of the place people come to, for example {geo.EXAMPLE}.",
             )
         return data
+
+
+class ScheduleForm(forms.Form):
+    """One weekly pattern of opening times ("Tuesday, 10:00 to 12:00"), or a note such as
+    "By appointment". A row left empty is ignored, so blank rows can stay on the page."""
+
+    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    days = forms.MultipleChoiceField(
+        label="Days", choices=[(d, DAY_NAMES[d]) for d in DAYS], required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    opens_at = forms.TimeField(
+        label="Opens at", required=False, help_text="For example 10:00",
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )  # fmt: skip
+    closes_at = forms.TimeField(
+        label="Closes at", required=False, help_text="For example 12:00",
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )  # fmt: skip
+    description = forms.CharField(
+        label="Anything else about these times", required=False, max_length=300,
+        help_text="For example: by appointment, or term time only.",
+    )  # fmt: skip
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (
+            data.get("days") or data.get("opens_at") or data.get("closes_at")
+            or data.get("description") or self.errors
+        )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        timed = opens is not None or closes is not None
+        if timed and (opens is None or closes is None):
+            missing = "opens_at" if opens is None else "closes_at"
+            if missing not in self.errors:
+                self.add_error(missing, "Give both the opening and the closing time.")
+        elif isinstance(opens, time) and isinstance(closes, time) and opens >= closes:
+            self.add_error("closes_at", "The closing time must be after the opening time.")
+        if timed and not data.get("days") and "days" not in self.errors:
+            self.add_error("days", "Choose the day or days these times are for.")
+        if data.get("days") and not timed and not data.get("description"):
+            self.add_error(
+                "opens_at",
+                "Give the opening times for the days you chose, or say how it works "
+                "(for example: by appointment).",
+            )
+        return data
+
+
+class BaseScheduleFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def schedules(self) -> list[dict[str, Any]]:
+        """The filled-in rows, each {"id", "days", "opens_at", "closes_at", "description"}."""
+        return [f.cleaned_data for f in self.forms if not f.is_blank()]
+
+
+ScheduleFormSet = forms.formset_factory(
+    ScheduleForm,
+    formset=BaseScheduleFormSet,
+    extra=3,
+    max_num=12,
+    validate_max=True,
+    absolute_max=12,
+)
+SCHEDULE_PREFIX = "schedule"
+
+
+def schedule_formset(data: Any = None, initial: list[dict[str, Any]] | None = None) -> Any:
+    """The opening-times rows: one per saved schedule and three blank ones (no JavaScript
+    needed to add more: save, and three new blank rows appear). A saved row that is cleared
+    is removed."""
+    return ScheduleFormSet(data, initial=initial or [], prefix=SCHEDULE_PREFIX)
 
 
 class RequestSupportForm(forms.Form):

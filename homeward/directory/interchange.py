@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.parse
 import urllib.request
 import uuid
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from homeward.directory import oruk
-from homeward.directory.models import Service
+from homeward.directory.models import Schedule, Service, in_week_order
 from homeward.directory.services import ImportRowError, save_oruk_service
 from homeward.directory.taxonomy import NAMESPACE, TAXONOMY_ID, term_id
 
@@ -153,6 +154,32 @@ def _clock(value: time) -> str:
     return value.strftime("%H:%M" if value.second == 0 else "%H:%M:%S")
 
 
+_SCHEDULE = re.compile(
+    r"^(?:(?P<byday>[A-Za-z]{2}(?:,[A-Za-z]{2})*)\s+(?P<opens_at>\d{1,2}:\d{2}(?::\d{2})?)"
+    r"\s*-\s*(?P<closes_at>\d{1,2}:\d{2}(?::\d{2})?))?\s*(?:\((?P<description>[^()]*)\))?$"
+)
+
+
+def _schedule_text(x: Schedule) -> str:
+    """ "TU,TH 10:00-12:00", "TU 18:00-20:00 (term time only)" or "(By appointment)"."""
+    when = (
+        f"{x.byday} {_clock(x.opens_at)}-{_clock(x.closes_at)}"
+        if x.byday and x.opens_at is not None and x.closes_at is not None
+        else ""
+    )
+    note = x.description.replace(";", ",").replace("(", "").replace(")", "").strip()
+    return " ".join(part for part in (when, f"({note})" if note else "") if part)
+
+
+def _parse_schedule(text: str) -> dict[str, str]:
+    match = _SCHEDULE.match(text.strip())
+    if match is None or not any(match.groupdict().values()):
+        raise ImportRowError(
+            f"schedule {text!r} should look like MO,TU 09:30-16:30 or (By appointment)"
+        )
+    return {k: v.strip() for k, v in match.groupdict().items() if v}
+
+
 def _need_code(term: Any) -> str:
     return term.code if term.taxonomy_id == TAXONOMY_ID else str(term.id)
 
@@ -167,7 +194,9 @@ def export_csv(queryset: Iterable[Service] | None = None) -> str:
         sal = next(iter(s.service_at_locations.all()), None)
         location = sal.location if sal else None
         address = next(iter(location.addresses.all()), None) if location else None
-        area = next(iter(s.service_areas.all()), None)
+        # One kind for all the row's areas; mixed kinds are left blank and worked out from
+        # each name on import.
+        kinds = {a.kind for a in s.service_areas.all()}
         writer.writerow(
             {
                 "id": s.id, "organization_id": s.organization_id,
@@ -187,12 +216,11 @@ def export_csv(queryset: Iterable[Service] | None = None) -> str:
                 ),
                 "languages": ";".join(f"{x.code}|{x.name}" for x in s.languages.all()),
                 "schedules": ";".join(
-                    f"{x.byday} {_clock(x.opens_at)}-{_clock(x.closes_at)}"
-                    for x in s.schedules.all()
-                    if x.opens_at is not None and x.closes_at is not None
+                    _schedule_text(x) for x in in_week_order(s.schedules.all())
+                    if _schedule_text(x)
                 ),
-                "service_area": area.name if area else "",
-                "service_area_kind": area.kind if area else "",
+                "service_area": ";".join(sorted(a.name for a in s.service_areas.all())),
+                "service_area_kind": kinds.pop() if len(kinds) == 1 else "",
                 "location_id": location.id if location else "",
                 "location_name": location.name if location else "",
                 "address_1": address.address_1 if address else "",
@@ -227,8 +255,8 @@ TEMPLATE_EXAMPLE = {
     "needs": "visiting-support;peer-support",
     "phones": "01632 960000|Duty worker",
     "languages": "en|English;cy|Welsh",
-    "schedules": "MO,WE,FR 09:30-16:30",
-    "service_area": "East Sussex",
+    "schedules": "MO,WE,FR 09:30-16:30;TH 18:00-20:00 (term time only);(By appointment)",
+    "service_area": "Lewes;Wealden",
     "service_area_kind": "local_authority",
     "location_name": "Community hub",
     "address_1": "1 High Street",
@@ -240,7 +268,9 @@ TEMPLATE_EXAMPLE = {
 
 def csv_template() -> str:
     """The CSV columns with one filled-in example row (needs are taxonomy codes or term ids;
-    lists are separated by ";", a phone's or language's parts by "|")."""
+    lists are separated by ";", a phone's or language's parts by "|"; a schedule is
+    "MO,TU 09:30-16:30", optionally followed by a note in brackets, or just "(By appointment)";
+    service areas are names: local authorities, regions or "England and Wales")."""
     rows = io.StringIO()
     writer = csv.DictWriter(rows, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
@@ -272,22 +302,10 @@ def row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]
     org_id = (row.get("organization_id") or "").strip() or str(
         uuid.uuid5(NAMESPACE, f"organization:{row.get('organization_name', '')}")
     )
-    schedules = []
-    for i, text in enumerate(_split(row.get("schedules", ""))):
-        try:
-            days, hours = text.split(" ", 1)
-            opens, closes = hours.split("-", 1)
-        except ValueError:
-            raise ImportRowError(f"schedule {text!r} should look like MO,TU 09:30-16:30") from None
-        schedules.append(
-            {
-                "id": _child_id(sid, "schedule", i),
-                "freq": "WEEKLY",
-                "byday": days,
-                "opens_at": opens,
-                "closes_at": closes,
-            }
-        )
+    schedules = [
+        {"id": _child_id(sid, "schedule", i), "freq": "WEEKLY"} | _parse_schedule(text)
+        for i, text in enumerate(_split(row.get("schedules", "")))
+    ]
     payload: dict[str, Any] = {
         "id": sid,
         "name": row.get("name", ""),
@@ -328,15 +346,15 @@ def row_to_payload(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]
             for i, text in enumerate(_split(row.get("languages", "")))
         ],
         "schedules": schedules,
+        # Kind blank: worked out from each name (the country, a region, a local authority).
         "service_areas": [
             {
-                "id": _child_id(sid, "area"),
-                "name": row["service_area"],
-                "extent_type": row.get("service_area_kind") or "local_authority",
+                "id": _child_id(sid, "area", *([i] if i else [])),
+                "name": name,
+                "extent_type": (row.get("service_area_kind") or "").strip(),
             }
-        ]
-        if row.get("service_area")
-        else [],
+            for i, name in enumerate(_split(row.get("service_area", "")))
+        ],
     }
     if row.get("postcode") or row.get("address_1"):
         location_id = (row.get("location_id") or "").strip() or _child_id(sid, "location")

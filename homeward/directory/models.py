@@ -8,7 +8,8 @@ whose staff keep it up to date."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, time, timedelta
 from typing import ClassVar
 
 from django.db import models
@@ -321,6 +322,38 @@ class Schedule(models.Model):
         return [d for d in self.byday.split(",") if d in DAYS]
 
 
+SHORT_DAYS = dict(zip(DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+
+
+def describe_times(byday: str, opens: time | None, closes: time | None, note: str = "") -> str:
+    """One line for a result card: "Mon to Fri 09:30-16:30", "Tue, Thu 18:00-20:00 (term
+    time)", "Any time", or just the note ("By appointment")."""
+    days = [d for d in DAYS if d in byday.split(",")]
+    if opens is None or closes is None or not days:
+        return note
+    if len(days) == 7 and opens == time(0) and closes >= time(23, 59):
+        when = "Any time"
+    else:
+        run = DAYS.index(days[-1]) - DAYS.index(days[0]) + 1 == len(days) >= 3
+        named = (
+            f"{SHORT_DAYS[days[0]]} to {SHORT_DAYS[days[-1]]}"
+            if run
+            else ", ".join(SHORT_DAYS[d] for d in days)
+        )
+        when = f"{named} {opens:%H:%M}\u2013{closes:%H:%M}"
+    return f"{when} ({note})" if note else when
+
+
+def in_week_order(schedules: Iterable[Schedule]) -> list[Schedule]:
+    """Monday's times first, then by opening time; notes with no day ("by appointment") last."""
+
+    def key(s: Schedule) -> tuple[int, time, str]:
+        days = s.days
+        return (DAYS.index(days[0]) if days else len(DAYS), s.opens_at or time.max, str(s.id))
+
+    return sorted(schedules, key=key)
+
+
 class ServiceArea(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "national", "England and Wales"
@@ -331,6 +364,9 @@ class ServiceArea(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_areas")
     name = models.TextField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LOCAL_AUTHORITY)
+    # The ONS code of a local authority (E07000063 Lewes, E10000011 East Sussex): what a
+    # searcher's postcode is matched against (directory/areas.py). Empty: a name only.
+    code = models.CharField(max_length=9, blank=True, db_index=True)
     description = models.TextField(blank=True)
     uri = models.URLField(blank=True)
 

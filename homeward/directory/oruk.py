@@ -266,7 +266,6 @@ class Loaded:
                             "service_id": sid,
                             "name": a["name"],
                             "service_area": a["description"],
-                            "extent_type": a["kind"],
                             "uri": a["uri"],
                         }
                     )

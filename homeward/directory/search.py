@@ -6,19 +6,23 @@ computes exact distances in Python for the few rows left, so it needs no spatial
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from homeward.core import geo
+from homeward.core import search as fulltext
 from homeward.directory.models import (
     DAYS,
     Attribute,
     Language,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     ServiceQuerySet,
 )
@@ -49,6 +53,25 @@ class Filters:
 DELIVERY_FIELDS = {"in_person", "by_phone", "online"}
 
 
+def service_document(service: Service) -> tuple[str, str] | None:
+    """What free text finds a service by (core.search): its name, then who runs it, what it
+    offers and the needs it helps with. Closed for good: not searchable."""
+    if service.status == Service.Status.DEFUNCT:
+        return None
+    needs = [a.taxonomy_term.name for a in service.attributes.all()]
+    body = "\n".join(
+        part for part in (service.organization.name, service.description, " ".join(needs)) if part
+    )
+    return service.name, body
+
+
+def searchable_services() -> QuerySet[Service]:
+    """What reindexing reads: everything service_document needs, in three queries a batch."""
+    return Service.objects.select_related("organization").prefetch_related(
+        "attributes__taxonomy_term"
+    )
+
+
 def open_schedules_q(moment: datetime, prefix: str = "schedules__") -> Q:
     local = timezone.localtime(moment)
     day = DAYS[local.weekday()]
@@ -67,12 +90,9 @@ def filter_services(queryset: ServiceQuerySet, f: Filters) -> ServiceQuerySet:
     service never appears twice."""
     qs = queryset.listed()
     if f.text:
-        for word in f.text.split()[:6]:
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(description__icontains=word)
-                | Q(organization__name__icontains=word)
-            )
+        # Full-text (core.search): every word, stemmed, the last also as a prefix; the
+        # queryset (still a ServiceQuerySet) gains search_rank.
+        qs = cast(ServiceQuerySet, fulltext.matching(qs, f.text))
     for term_id in f.term_ids:
         qs = qs.filter(
             Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id=term_id))
@@ -119,6 +139,27 @@ def filter_services(queryset: ServiceQuerySet, f: Filters) -> ServiceQuerySet:
     if f.national is not None:
         qs = qs.filter(is_national=f.national)
     return qs
+
+
+def covering(services: ServiceQuerySet, codes: Collection[str]) -> ServiceQuerySet:
+    """Services with a local-authority area among these codes (areas.codes_for_outcode)."""
+    return services.filter(
+        pk__in=ServiceArea.objects.filter(
+            kind=ServiceArea.Kind.LOCAL_AUTHORITY, code__in=sorted(codes)
+        ).values("service_id")
+    )
+
+
+def open_to(services: ServiceQuerySet, codes: Collection[str]) -> ServiceQuerySet:
+    """Services a person living in these authorities may use: those limited to local
+    authorities only when one of them is theirs. No codes (a place we can't tie to an
+    authority, such as a prison chosen from the list): no limit."""
+    if not codes:
+        return services
+    limited = ServiceArea.objects.filter(
+        service=OuterRef("pk"), kind=ServiceArea.Kind.LOCAL_AUTHORITY
+    ).exclude(code="")
+    return services.filter(Q(Exists(limited.filter(code__in=sorted(codes)))) | ~Exists(limited))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from homeward.accounts.decorators import staff_required
 from homeward.accounts.policies import acting_user, staff_membership
 from homeward.core.geo import about_miles
+from homeward.directory import areas
 from homeward.directory import services as actions
-from homeward.directory.forms import FindForm, RequestSupportForm, ServiceForm
+from homeward.directory.forms import FindForm, RequestSupportForm, ServiceForm, schedule_formset
 from homeward.directory.models import (
     DAYS,
     Address,
@@ -26,9 +28,18 @@ from homeward.directory.models import (
     Phone,
     Schedule,
     Service,
+    ServiceArea,
     ServiceAtLocation,
+    describe_times,
 )
-from homeward.directory.search import Filters, filter_services, is_open, nearest
+from homeward.directory.search import (
+    Filters,
+    covering,
+    filter_services,
+    is_open,
+    nearest,
+    open_to,
+)
 from homeward.directory.taxonomy import term_id
 
 LOCAL_LIMIT = 30
@@ -45,11 +56,17 @@ class Result:
     phones: list[dict[str, Any]] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     address: str = ""
+    areas: list[str] = field(default_factory=list)  # "For people in: Lewes, Wealden"
+    times: list[str] = field(default_factory=list)  # "Tue, Thu 18:00-20:00", "By appointment"
+    in_area: bool = False  # limited to local authorities, the searcher's among them
 
 
-def _results_for(ids: list[uuid.UUID], miles: dict[uuid.UUID, float]) -> list[Result]:
-    """Cards for these services, in this order, in five queries whatever their number (plain
-    rows, not Django's per-object prefetching, which costs more than the SQL here)."""
+def _results_for(
+    ids: list[uuid.UUID], miles: dict[uuid.UUID, float], codes: frozenset[str] = frozenset()
+) -> list[Result]:
+    """Cards for these services, in this order, in six queries whatever their number (plain
+    rows, not Django's per-object prefetching, which costs more than the SQL here). `codes`:
+    the searcher's local authorities."""
     services = Service.objects.select_related("organization").in_bulk(ids)
     cards = {
         pk: Result(s, distance=about_miles(miles[pk]) if pk in miles else "")
@@ -66,22 +83,35 @@ def _results_for(ids: list[uuid.UUID], miles: dict[uuid.UUID, float]) -> list[Re
     now = timezone.localtime()
     day, clock = DAYS[now.weekday()], now.time()
     schedules = Schedule.objects.filter(service_id__in=ids)
-    for service_id, byday, opens, closes in schedules.values_list(
-        "service_id", "byday", "opens_at", "closes_at"
+    for service_id, byday, opens, closes, note in sorted(
+        schedules.values_list("service_id", "byday", "opens_at", "closes_at", "description"),
+        key=lambda row: (_first_day(row[1]), row[2] or time.max, row[4]),
     ):
         card = cards[service_id]
-        card.open_now = bool(card.open_now) or (
-            day in byday.split(",")
-            and opens is not None
-            and closes is not None
-            and opens <= clock < closes
-        )
+        if opens is not None and closes is not None and byday:
+            card.open_now = bool(card.open_now) or (
+                day in byday.split(",") and opens <= clock < closes
+            )
+        if text := describe_times(byday, opens, closes, note):
+            card.times.append(text)
+    service_areas = ServiceArea.objects.filter(service_id__in=ids).exclude(
+        kind=ServiceArea.Kind.NATIONAL
+    )
+    for service_id, name, code in service_areas.order_by("name").values_list(
+        "service_id", "name", "code"
+    ):
+        cards[service_id].areas.append(name)
+        cards[service_id].in_area |= code in codes
     addresses = Address.objects.filter(location__service_at_locations__service_id__in=ids)
     for service_id, line, city, postcode in addresses.order_by("-id").values_list(
         "location__service_at_locations__service_id", "address_1", "city", "postal_code"
     ):
         cards[service_id].address = ", ".join(p for p in (line, city, postcode) if p)
     return [cards[pk] for pk in ids if pk in cards]
+
+
+def _first_day(byday: str) -> int:
+    return min((DAYS.index(d) for d in byday.split(",") if d in DAYS), default=len(DAYS))
 
 
 def _filters(form: FindForm) -> Filters:
@@ -108,13 +138,20 @@ def _results(form: FindForm) -> tuple[list[Result], list[Result]]:
     national_ids = [pk for _, pk in national[:NATIONAL_LIMIT]]
     local = base.filter(is_national=False)
     distances: dict[uuid.UUID, float] = {}
+    codes = frozenset(areas.codes_for_outcode(form.place.outcode) if form.place else ())
     if form.place is not None:
-        found = nearest(local, form.place.point, form.radius_km(), limit=LOCAL_LIMIT)
+        # Near the place, leaving out services only for other local authorities; then those
+        # for the searcher's authority that are farther away (an outreach service, say).
+        found = nearest(open_to(local, codes), form.place.point, form.radius_km(), LOCAL_LIMIT)
         local_ids = [n.service_id for n in found]
         distances = {n.service_id: n.miles for n in found}
-    else:
-        local_ids = list(local.order_by("name").values_list("pk", flat=True)[:LOCAL_LIMIT])
-    cards = _results_for([*local_ids, *national_ids], distances)
+        if codes and len(local_ids) < LOCAL_LIMIT:
+            farther = covering(local, codes).exclude(pk__in=local_ids).order_by("name")
+            local_ids += farther.values_list("pk", flat=True)[: LOCAL_LIMIT - len(local_ids)]
+    else:  # best matches for the words first, if there are words
+        order = ("-search_rank", "name") if filters.text else ("name",)
+        local_ids = list(local.order_by(*order).values_list("pk", flat=True)[:LOCAL_LIMIT])
+    cards = _results_for([*local_ids, *national_ids], distances, codes)
     return cards[: len(local_ids)], cards[len(local_ids) :]
 
 
@@ -136,6 +173,7 @@ def find(request: HttpRequest) -> HttpResponse:
             "local": local,
             "national": national,
             "place": form.place,
+            "place_areas": areas.for_outcode(form.place.outcode) if form.place else [],
             "share_url": request.build_absolute_uri(),
         },
     )
@@ -194,7 +232,9 @@ def request_support(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404
     actions.request_support(acting_user(request), service, form.cleaned_data["message"])
     messages.success(
-        request, f"We've passed your request to {service.organization.name}. They'll be in touch."
+        request,
+        f"We've passed your request to {service.organization.name}. They'll be in touch, and "
+        "you can follow it on your requests page.",
     )
     return redirect("directory:service", pk=service.pk)
 
@@ -229,18 +269,21 @@ def listing_new(request: HttpRequest) -> HttpResponse:
     membership = staff_membership(user)
     if membership is None and not user.is_platform_admin:
         raise Http404
-    form = ServiceForm(request.POST or None, national=user.is_platform_admin, initial=_NEW)
-    if request.method == "POST" and form.is_valid():
-        service = actions.save_listing(
+    initial = _NEW | {"key": uuid.uuid4()}
+    form = ServiceForm(request.POST or None, national=user.is_platform_admin, initial=initial)
+    times = schedule_formset(request.POST or None)
+    if request.method == "POST" and all([form.is_valid(), times.is_valid()]):
+        service = actions.create_listing(
             user,
             membership.organisation if membership else None,
-            None,
-            form.cleaned_data,
+            _editable(request),
+            form.cleaned_data | {"schedules": times.schedules()},
             form.place,
         )
         messages.success(request, "The service is listed.")
         return redirect("directory:service", pk=service.pk)
-    return render(request, "directory/listing_form.html", {"form": form, "service": None})
+    context = {"form": form, "schedules": times, "service": None}
+    return render(request, "directory/listing_form.html", context)
 
 
 _NEW: dict[str, Any] = {"status": "active", "is_free": True, "in_person": True}
@@ -258,11 +301,14 @@ def listing_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         national=user.is_platform_admin,
         initial=actions.listing_initial(service),
     )
-    if request.method == "POST" and form.is_valid():
-        actions.save_listing(user, None, service, form.cleaned_data, form.place)
+    times = schedule_formset(request.POST or None, initial=actions.listing_schedules(service))
+    if request.method == "POST" and all([form.is_valid(), times.is_valid()]):
+        data = form.cleaned_data | {"schedules": times.schedules()}
+        actions.save_listing(user, None, service, data, form.place)
         messages.success(request, "Your changes are saved.")
         return redirect("directory:service", pk=service.pk)
-    return render(request, "directory/listing_form.html", {"form": form, "service": service})
+    context = {"form": form, "schedules": times, "service": service}
+    return render(request, "directory/listing_form.html", context)
 
 
 @staff_required

@@ -4,8 +4,10 @@ these; nothing else writes the directory's tables."""
 
 from homeward.directory.services.listings import (
     PLATFORM_ORGANIZATION_ID,
+    create_listing,
     listing_for_edit,
     listing_initial,
+    listing_schedules,
     mark_assured,
     owners_of,
     remind_stale,
@@ -18,8 +20,10 @@ from homeward.directory.services.records import ImportRowError, save_oruk_servic
 __all__ = [
     "PLATFORM_ORGANIZATION_ID",
     "ImportRowError",
+    "create_listing",
     "listing_for_edit",
     "listing_initial",
+    "listing_schedules",
     "mark_assured",
     "owners_of",
     "remind_stale",

@@ -15,8 +15,9 @@ from homeward.accounts.models import MANAGER_ROLES, Membership, Organisation, Us
 from homeward.core import geo
 from homeward.core.audit import record
 from homeward.core.notifications import notify
+from homeward.directory import areas
 from homeward.directory import taxonomy as builtin
-from homeward.directory.models import Organization, Service, ServiceArea
+from homeward.directory.models import Organization, Service, ServiceArea, in_week_order
 from homeward.directory.services.records import save_oruk_service
 
 # Assurance and reminders ----------------------------------------------------------------------
@@ -73,24 +74,58 @@ def remind_stale(today: date | None = None) -> int:
 
 @transaction.atomic
 def request_support(requester: User, service: Service, message: str) -> int:
-    """Ask the organisation that runs a service for support. Until casework arrives this is a
-    notification to that organisation's managers (a discreet title: no names, no "prison").
-    Returns how many people were told."""
+    """Ask the organisation that runs a service for support. For an organisation that uses
+    Homeward this puts a referral in its casework triage queue (the member then follows it on
+    their requests page), and tells its managers discreetly (no names, no "prison").
+    Asking twice the same day with the same words makes one referral. Returns how many people
+    were told."""
+    from django.urls import reverse
+
+    from homeward.casework.models import Referral
+    from homeward.casework.services.referrals import ReferralData, submit_referral
+
+    organisation = service.organization.homeward_organisation
     owners = owners_of(service)
+    referral = None
+    if organisation is not None:
+        token = uuid.uuid5(
+            builtin.NAMESPACE,
+            f"support-request:{requester.pk}:{service.pk}:{timezone.localdate()}:{message.strip()}",
+        )
+        referral, created = submit_referral(
+            organisation,
+            ReferralData(
+                family_name=requester.public_name,
+                contact_name=requester.public_name,
+                contact_email=requester.email,
+                details=f"Asked through the directory listing “{service.name}”.\n\n{message}".strip(),
+                consent_attested=True,
+                consent_how=Referral.HowObtained.ONLINE,
+            ),
+            source=Referral.Source.DIRECTORY,
+            token=token,
+            submitted_by=requester,
+            directory_service_id=service.pk,
+        )
+        if not created:
+            return 0
     for owner in owners:
         notify(
             owner,
             kind="directory_request",
             title="Someone asked your team for support",
-            url=f"/directory/services/{service.pk}/",
+            url=reverse("casework:referral", args=[referral.pk])
+            if referral is not None
+            else f"/directory/services/{service.pk}/",
         )
     record(
         requester,
         "directory.support_requested",
         service,
-        organisation=service.organization.homeward_organisation,
+        organisation=organisation,
         told=len(owners),
         message_length=len(message),
+        referral=referral.pk if referral is not None else None,
     )
     return len(owners)
 
@@ -112,10 +147,14 @@ def listing_for_edit(queryset: QuerySet[Service], pk: uuid.UUID) -> Service | No
 
 def listing_initial(service: Service) -> dict[str, Any]:
     """The edit form's starting values, from a service fetched by listing_for_edit."""
-    schedule = next(iter(service.schedules.all()), None)
     sal = next(iter(service.service_at_locations.all()), None)
     address = next(iter(sal.location.addresses.all()), None) if sal else None
-    area = next(iter(service.service_areas.all()), None)
+    service_areas = list(service.service_areas.all())
+    kinds = [a.kind for a in service_areas]
+    area_kind = next(
+        (k for k in (ServiceArea.Kind.NATIONAL, ServiceArea.Kind.REGION) if k in kinds),
+        ServiceArea.Kind.LOCAL_AUTHORITY if kinds else "",
+    )
     phone = next((p for p in service.phones.all() if p.contact_id is None), None)
     cost = next((c for c in service.cost_options.all() if c.amount is not None), None)
     contact = next(iter(service.contacts.all()), None)
@@ -133,14 +172,70 @@ def listing_initial(service: Service) -> dict[str, Any]:
         "by_phone": service.by_phone, "online": service.online,
         "phone": phone.number if phone else "", "email": service.email, "url": service.url,
         "languages": [x.code for x in service.languages.all()],
-        "days": schedule.days if schedule else [],
-        "opens_at": schedule.opens_at if schedule else None,
-        "closes_at": schedule.closes_at if schedule else None,
         "address_1": address.address_1 if address else "", "city": address.city if address else "",
         "postcode": address.postal_code if address else "",
-        "area_kind": area.kind if area else ServiceArea.Kind.LOCAL_AUTHORITY,
-        "area_name": area.name if area else "",
+        "area_kind": area_kind,
+        "local_authorities": "\n".join(
+            _area_label(a) for a in service_areas if a.kind == ServiceArea.Kind.LOCAL_AUTHORITY
+        ),
+        "regions": [a.name for a in service_areas if a.kind == ServiceArea.Kind.REGION],
     }  # fmt: skip
+
+
+def listing_schedules(service: Service) -> list[dict[str, Any]]:
+    """The opening-times rows' starting values, in week order (from listing_for_edit)."""
+    return [
+        {
+            "id": s.id, "days": s.days, "opens_at": s.opens_at, "closes_at": s.closes_at,
+            "description": s.description,
+        }
+        for s in in_week_order(service.schedules.all())
+    ]  # fmt: skip
+
+
+def _schedules_payload(rows: list[Mapping[str, Any]], old: list[Any]) -> list[dict[str, Any]]:
+    """Schedules from the form's rows. A row that was a saved schedule keeps that schedule's id
+    and the fields the form doesn't show (valid_from, notes... from an import)."""
+    before = {str(x.get("id")): x for x in old if isinstance(x, Mapping)}
+    schedules = []
+    for row in rows:
+        kept = before.get(str(row.get("id")))
+        opens, closes = row.get("opens_at"), row.get("closes_at")
+        schedules.append(
+            dict(kept or {"freq": "WEEKLY"})
+            | {
+                "id": str(kept["id"]) if kept else str(uuid.uuid4()),
+                "byday": ",".join(row.get("days") or []),
+                "opens_at": opens.isoformat() if opens else None,
+                "closes_at": closes.isoformat() if closes else None,
+                "description": row.get("description") or "",
+            }
+        )
+    return schedules
+
+
+def _area_label(area: ServiceArea) -> str:
+    known = areas.authority(area.code) if area.code else None
+    return known.label if known is not None else area.name
+
+
+def _areas_payload(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Service areas from the form: nothing (anyone who can get there), the country, regions
+    (names), or local authorities (with their ONS codes, used in matching)."""
+    kind = data["area_kind"]
+    if kind == ServiceArea.Kind.NATIONAL:
+        names = [("England and Wales", "")]
+    elif kind == ServiceArea.Kind.REGION:
+        names = [(name, "") for name in data["regions"]]
+    elif kind == ServiceArea.Kind.LOCAL_AUTHORITY:
+        found = [areas.find(line) for line in data["local_authorities"].splitlines()]
+        names = [(a.label, areas.uri_for(a.code)) for a in found if a is not None]
+    else:
+        names = []
+    return [
+        {"id": str(uuid.uuid4()), "name": name, "extent_type": kind} | ({"uri": uri} if uri else {})
+        for name, uri in names
+    ]
 
 
 def _organization_payload(organisation: Organisation | None) -> dict[str, Any]:
@@ -162,6 +257,26 @@ def _organization_payload(organisation: Organisation | None) -> dict[str, Any]:
     return {"id": str(org.id), "name": org.name, "description": org.description}
 
 
+def create_listing(
+    actor: User,
+    organisation: Organisation | None,
+    editable: QuerySet[Service],
+    data: Mapping[str, Any],
+    place: geo.Place | None,
+) -> Service:
+    """A new listing from the staff form. data["key"] is the id the form was given when it was
+    shown: the same form sent again (a double click, a resubmit) updates the listing it created
+    instead of making a second; a key naming a service this person can't edit is ignored."""
+    key: uuid.UUID | None = data.get("key")
+    if key is not None:
+        again = listing_for_edit(editable, key)
+        if again is not None:
+            return save_listing(actor, None, again, data, place)
+        if Service.objects.filter(pk=key).exists():
+            key = None
+    return save_listing(actor, organisation, None, data, place, new_id=key)
+
+
 @transaction.atomic
 def save_listing(
     actor: User,
@@ -169,6 +284,8 @@ def save_listing(
     service: Service | None,
     data: Mapping[str, Any],
     place: geo.Place | None,
+    *,
+    new_id: uuid.UUID | None = None,
 ) -> Service:
     """Create (service None) or update a listing from the staff form. The service is rebuilt in
     ORUK form and saved through save_oruk_service, so a listing edited here and one imported
@@ -178,7 +295,7 @@ def save_listing(
 
     if service is None:
         payload: dict[str, Any] = {
-            "id": str(uuid.uuid4()),
+            "id": str(new_id or uuid.uuid4()),
             "organization": _organization_payload(organisation),
         }
     else:
@@ -201,24 +318,8 @@ def save_listing(
             {"id": str(uuid.uuid4()), "name": language_names[code], "code": code}
             for code in data["languages"]
         ],
-        "schedules": [
-            {
-                "id": str(uuid.uuid4()),
-                "freq": "WEEKLY",
-                "byday": ",".join(data["days"]),
-                "opens_at": data["opens_at"].isoformat(),
-                "closes_at": data["closes_at"].isoformat(),
-            }
-        ]
-        if data["days"] and data["opens_at"]
-        else [],
-        "service_areas": [
-            {
-                "id": str(uuid.uuid4()),
-                "name": data["area_name"] or data["area_kind"],
-                "extent_type": data["area_kind"],
-            }
-        ],
+        "schedules": _schedules_payload(data["schedules"], payload.get("schedules") or []),
+        "service_areas": _areas_payload(data),
     }
     kept_terms = [
         a

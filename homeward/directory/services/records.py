@@ -18,7 +18,9 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from homeward.accounts.models import User
 from homeward.core import geo
+from homeward.core import search as fulltext
 from homeward.core.audit import record
+from homeward.directory import areas
 from homeward.directory import taxonomy as builtin
 from homeward.directory.models import (
     Accessibility,
@@ -39,6 +41,7 @@ from homeward.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from homeward.directory.search import searchable_services
 
 NATIONAL_AREAS = {"national", "england", "england and wales", "united kingdom", "uk", "wales"}
 
@@ -249,11 +252,20 @@ def _save_location(data: Mapping[str, Any]) -> Location:
     return location
 
 
-def _save_organization(data: Mapping[str, Any], *, is_demo: bool) -> Organization:
+def _index(service: Service) -> None:
+    """Refresh the service's search document (from the rows just written)."""
+    fresh = searchable_services().get(pk=service.pk)
+    fulltext.index(fresh)
+
+
+def _save_organization(data: Mapping[str, Any], *, is_demo: bool) -> tuple[Organization, bool]:
+    """The organisation, and whether its name changed (its services' documents carry it)."""
     if not _text(data, "name"):
         raise ImportRowError("the organisation has no name")
+    org_id = _uuid(data.get("id"), "organization")
+    before = Organization.objects.filter(pk=org_id).values_list("name", flat=True).first()
     org, _ = Organization.objects.update_or_create(
-        id=_uuid(data.get("id"), "organization"),
+        id=org_id,
         defaults={
             "name": _text(data, "name", 200),
             "description": _text(data, "description") or _text(data, "name"),
@@ -264,7 +276,7 @@ def _save_organization(data: Mapping[str, Any], *, is_demo: bool) -> Organizatio
             "is_demo": is_demo,
         },
     )
-    return org
+    return org, before is not None and before != org.name
 
 
 def _derived(data: Mapping[str, Any], locations: list[Location]) -> dict[str, Any]:
@@ -310,6 +322,7 @@ def save_oruk_service(
     fingerprint = _fingerprint(data, is_demo, homeward)
     existing = Service.objects.filter(pk=service_id, import_fingerprint=fingerprint).first()
     if existing is not None:
+        _index(existing)  # cheap, and repairs a document missing from before search existed
         return existing, "unchanged"
     name = _text(data, "name", 200)
     if not name:
@@ -318,13 +331,16 @@ def save_oruk_service(
     if status not in Service.Status.values:
         raise ImportRowError(f"status {status!r} is not one of {Service.Status.values}")
     org_data = data.get("organization")
+    renamed = False
     if isinstance(org_data, Mapping):
-        organization = _save_organization(org_data, is_demo=is_demo)
+        organization, renamed = _save_organization(org_data, is_demo=is_demo)
     elif data.get("organization_id"):
-        organization = Organization.objects.filter(
-            pk=_uuid(data["organization_id"], "organization")
-        ).first() or _save_organization(
-            {"id": data["organization_id"], "name": name, "description": name}, is_demo=is_demo
+        organization = (
+            Organization.objects.filter(pk=_uuid(data["organization_id"], "organization")).first()
+            or _save_organization(
+                {"id": data["organization_id"], "name": name, "description": name},
+                is_demo=is_demo,
+            )[0]
         )
     else:
         raise ImportRowError("the service has no organization")
@@ -362,6 +378,10 @@ def save_oruk_service(
         },
     )
     _replace_children(service, data, locations)
+    _index(service)
+    if renamed:  # its other services are found by the organisation's name too
+        for other in organization.services.exclude(pk=service.pk):
+            _index(other)
     record(actor, "directory.service_imported", service, created=created)
     return service, "created" if created else "updated"
 
@@ -396,23 +416,7 @@ def _replace_children(service: Service, data: Mapping[str, Any], locations: list
             notes=_text(item, "notes"),
         )
     for item in _items(data, "service_areas"):
-        name = _text(item, "name") or _text(item, "service_area")
-        kind = (
-            _text(item, "extent_type") if item.get("extent_type") in ServiceArea.Kind.values else ""
-        )
-        ServiceArea.objects.create(
-            id=_uuid(item.get("id"), "service_area"),
-            service=service,
-            name=name,
-            kind=kind
-            or (
-                ServiceArea.Kind.NATIONAL
-                if name.lower() in NATIONAL_AREAS
-                else ServiceArea.Kind.LOCAL_AUTHORITY
-            ),
-            description=_text(item, "service_area"),
-            uri=_text(item, "uri", 200),
-        )
+        _save_area(service, item)
     for item in _items(data, "cost_options"):
         CostOption.objects.create(
             id=_uuid(item.get("id"), "cost_option"),
@@ -458,6 +462,40 @@ def _replace_children(service: Service, data: Mapping[str, Any], locations: list
         Attribute.objects.get_or_create(
             service=service, taxonomy_term=term, defaults={"id": _uuid(item.get("id"), "attribute")}
         )
+
+
+def _save_area(service: Service, item: Mapping[str, Any]) -> None:
+    """A service area. Its kind comes from an ONS area URI (a local authority), the name (the
+    country, a region, a local authority Homeward knows) or, from older Homeward exports, an
+    extent_type naming the kind; a local authority gets its ONS code, used for matching."""
+    name = _text(item, "name") or _text(item, "service_area")
+    uri = _text(item, "uri", 200)
+    given = _text(item, "extent_type")
+    code = areas.code_from_uri(uri) if uri else None
+    if code is None and given in ("", ServiceArea.Kind.LOCAL_AUTHORITY):
+        found = areas.find(name) if name else None
+        code = found.code if found is not None else None
+    if given in ServiceArea.Kind.values:
+        kind = given
+    elif code:
+        kind = ServiceArea.Kind.LOCAL_AUTHORITY
+    elif name.lower() in NATIONAL_AREAS:
+        kind = ServiceArea.Kind.NATIONAL
+    elif areas.region(name):
+        kind = ServiceArea.Kind.REGION
+    else:
+        kind = ServiceArea.Kind.LOCAL_AUTHORITY
+    if kind != ServiceArea.Kind.LOCAL_AUTHORITY:
+        code = None
+    ServiceArea.objects.create(
+        id=_uuid(item.get("id"), "service_area"),
+        service=service,
+        name=name,
+        kind=kind,
+        code=code or "",
+        description=_text(item, "service_area"),
+        uri=uri or (areas.uri_for(code) if code else ""),
+    )
 
 
 def _save_phone(service: Service, data: Mapping[str, Any], contact: Contact | None) -> None:

@@ -63,15 +63,28 @@ def _managers_notes(scene: Scene) -> int:
     ).count()
 
 
+def schedule_rows(*rows: dict[str, Any], total: int | None = None) -> dict[str, Any]:
+    """The opening-times formset's POST data: these rows, then blank ones up to `total`."""
+    count = max(total or 0, len(rows))
+    data: dict[str, Any] = {
+        "schedule-TOTAL_FORMS": str(count), "schedule-INITIAL_FORMS": "0",
+        "schedule-MIN_NUM_FORMS": "0", "schedule-MAX_NUM_FORMS": "12",
+    }  # fmt: skip
+    for i, row in enumerate(rows):
+        data |= {f"schedule-{i}-{key}": value for key, value in row.items()}
+    return data
+
+
 def _listing_form(name: str) -> dict[str, Any]:
     return {
         "name": name, "description": "Tea, toys and a listening ear.", "status": "active",
         "needs": ["children-young-people"], "is_free": "on", "in_person": "on",
-        "days": ["MO", "TU"], "opens_at": "09:30", "closes_at": "15:00",
         "address_1": "1 High Street", "city": "Lewes", "postcode": "BN7 2AA",
-        "area_kind": "local_authority", "area_name": "East Sussex", "languages": ["en"],
+        "area_kind": "local_authority", "local_authorities": "East Sussex", "languages": ["en"],
         "accessibility": "Step-free entrance", "contact_name": "Family support worker",
-    }  # fmt: skip
+    } | schedule_rows(
+        {"days": ["MO", "TU"], "opens_at": "09:30", "closes_at": "15:00"}, total=3
+    )  # fmt: skip
 
 
 def _service_kwargs(scene: Scene) -> dict[str, Any]:

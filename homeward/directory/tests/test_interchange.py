@@ -14,7 +14,14 @@ import pytest
 from django.core.management import call_command
 
 from homeward.directory import factories
-from homeward.directory.interchange import CSV_COLUMNS, export_csv, import_csv, import_feed
+from homeward.directory.interchange import (
+    CSV_COLUMNS,
+    TEMPLATE_EXAMPLE,
+    export_csv,
+    import_csv,
+    import_feed,
+    row_to_payload,
+)
 from homeward.directory.models import (
     Address,
     Location,
@@ -24,6 +31,7 @@ from homeward.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from homeward.directory.services import ImportRowError
 from homeward.directory.tests.conftest import EXAMPLES
 
 EXAMPLE_ID = "ac148810-d857-441c-9679-408f346de14b"
@@ -184,7 +192,9 @@ def test_the_csv_template_example_imports(db, tmp_path, capsys) -> None:
     call_command("directory_csv", "import", str(path))
     assert "1 created, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
     service = Service.objects.get(name="Family support drop-in")
-    assert service.schedules.get().byday == "MO,WE,FR"
+    assert sorted(service.schedules.values_list("byday", "description")) == [
+        ("", "By appointment"), ("MO,WE,FR", ""), ("TH", "term time only"),
+    ]  # fmt: skip
     assert sorted(service.languages.values_list("code", flat=True)) == ["cy", "en"]
     assert service.service_at_locations.get().location.outcode == "BN7"
 
@@ -205,3 +215,10 @@ def test_a_changed_record_is_updated_and_an_unchanged_one_writes_nothing(db, tmp
     service, outcome = save_oruk_service(record)
     assert outcome == "updated"
     assert Service.objects.get(pk=service.pk).name == "Community Counselling (renamed)"
+
+
+@pytest.mark.parametrize("text", ["MO 9-5", "MO,TU", "(unclosed", "MO 09:00-10:00 extra"])
+def test_a_schedule_the_csv_cannot_read_is_reported_with_an_example(db, text) -> None:
+    row = dict(TEMPLATE_EXAMPLE) | {"schedules": text}
+    with pytest.raises(ImportRowError, match=r"should look like MO,TU 09:30-16:30"):
+        row_to_payload(row)

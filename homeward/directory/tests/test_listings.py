@@ -14,6 +14,7 @@ from django.utils import timezone
 from conftest import sign_in
 from homeward.core.models import AuditEvent, Notification
 from homeward.directory import factories, services
+from homeward.directory.data.national_services import NATIONAL_SERVICES
 from homeward.directory.models import Service
 from homeward.directory.tests.matrix import _listing_form
 
@@ -41,13 +42,14 @@ def test_staff_list_a_service_and_families_can_find_it(client, worker_a, org_a) 
 def test_errors_show_beside_fields_and_nothing_is_saved(client, worker_a) -> None:
     sign_in(client, worker_a)
     form = _listing_form("Broken club") | {
-        "postcode": "12345", "closes_at": "08:00", "minimum_age": "12", "maximum_age": "3",
+        "postcode": "12345", "schedule-0-closes_at": "08:00", "minimum_age": "12",
+        "maximum_age": "3",
     }  # fmt: skip
     response = client.post(reverse("directory:listing_new"), form)
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="id_postcode_error"' in page and "for example BN7 1EA" in page
-    assert 'id="id_closes_at_error"' in page
+    assert 'id="id_schedule-0-closes_at_error"' in page
     assert 'id="id_maximum_age_error"' in page
     assert 'value="Broken club"' in page
     assert not Service.objects.filter(name="Broken club").exists()
@@ -129,6 +131,25 @@ def test_request_support_tells_the_organisations_managers(client, family, manage
     assert AuditEvent.objects.filter(action="directory.support_requested").exists()
 
 
+def test_request_support_puts_a_referral_in_the_organisations_casework_queue(
+    client, family, manager_a, listing
+):
+    from homeward.casework.models import Referral
+
+    sign_in(client, family)
+    url = reverse("directory:request_support", args=[listing.pk])
+    client.post(url, {"message": "Please call after 3pm"})
+    client.post(url, {"message": "Please call after 3pm"})  # a double click
+    referral = Referral.objects.get()
+    assert referral.source == Referral.Source.DIRECTORY
+    assert referral.organisation == listing.organization.homeward_organisation
+    assert referral.submitted_by == family and "Please call after 3pm" in referral.details
+    assert referral.status == Referral.Status.NEW
+    assert Notification.objects.filter(kind="directory_request").count() == 1  # told once
+    page = client.get(reverse("casework:my_referrals")).content.decode()
+    assert referral.reference in page
+
+
 def test_services_not_on_homeward_have_no_request_button(client, family) -> None:
     helpline = factories.seed_national_services()[0]
     sign_in(client, family)
@@ -142,7 +163,7 @@ def test_seed_is_idempotent(db) -> None:
     call_command("seed_directory", "--demo", "5")
     counts = Service.objects.count()
     call_command("seed_directory", "--demo", "5")
-    assert Service.objects.count() == counts == 15
+    assert Service.objects.count() == counts == len(NATIONAL_SERVICES) + 5
     assert not Service.objects.filter(name__icontains="Families Outside").exists()
     demo = Service.objects.filter(is_demo=True)
     assert demo.count() == 5 and all("(demo)" in s.name for s in demo)

@@ -4,7 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from homeward.core import search as fulltext
+from homeward.core.models import SearchDocument
 from homeward.directory import factories, services
+from homeward.directory.models import Service
 
 
 class Command(BaseCommand):
@@ -23,3 +26,9 @@ class Command(BaseCommand):
         if options["demo"]:
             made = factories.seed_demo_services(options["demo"])
             self.stdout.write(f"{made} demo local services are up to date.")
+        # A database from before free-text search (or restored without its index): rebuild
+        # the services' search documents once. Two counts when nothing is missing.
+        documents = SearchDocument.objects.filter(model=Service._meta.label_lower).count()
+        if documents < Service.objects.listed().count():
+            written = fulltext.reindex([Service])[Service._meta.label_lower]
+            self.stdout.write(f"Search documents rebuilt for {written} services.")
