@@ -11,6 +11,7 @@ from django.db import transaction
 
 from homeward.accounts import factories
 from homeward.accounts.models import JoinCode, Organisation, Role
+from homeward.core import search
 
 DEMO_SIGN_INS = [
     ("family", Role.FAMILY, "a"),
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             username__in=[n for n, _, _ in DEMO_SIGN_INS]
         ).count() == len(DEMO_SIGN_INS):
             self.stdout.write("Demo data is already there.")
+            search.reindex()  # a demo database seeded before search existed
             return
         with transaction.atomic():
             self._seed()
@@ -88,9 +90,11 @@ class Command(BaseCommand):
         # The one place that seeds every app's demo data (imported here, not at module level).
         from django.core.management import call_command
 
+        from homeward.casework.factories import seed_casework
         from homeward.community.factories import seed_community, set_trust_level
         from homeward.community.models import TrustLevel
         from homeward.directory.factories import make_service
+        from homeward.events.factories import seed_events
         from homeward.prisons.factories import seed_prisons
 
         # "trusted" has reached the level that opens private conversations (and publishes tips).
@@ -105,4 +109,6 @@ class Command(BaseCommand):
         make_service(
             "Sussex Families Together: family drop-in (demo)", outcode="BN1", owner=org_a, n=1
         )
+        seed_events(org_a, people["worker"])
+        seed_casework(org_a, people["worker"], people["advocate"], people["manager"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

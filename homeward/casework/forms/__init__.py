@@ -1,0 +1,1 @@
+"""Casework input, with messages beside each field."""

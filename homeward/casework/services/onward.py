@@ -1,0 +1,140 @@
+"""Onward referrals: suggested by the organisation's routing rules from the children's ages,
+made only through the consent gate, answered, and (if staff choose) told to the family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from homeward.casework.models import Case, OnwardReferral, Partner, Person, RoutingRule
+from homeward.casework.services.common import email_later
+from homeward.casework.services.consent import may_share
+from homeward.core import audit
+from homeward.core.notifications import notify
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import Organisation, User
+    from homeward.directory.models import Service
+
+# Seed 004: under-fives to the local Children's Centre, 5 to 19 to Families First.
+DEFAULT_RULES = (
+    ("Local Children's Centre", 0, 4),
+    ("Families First", 5, 19),
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    partner: Partner
+    children: list[Person]
+
+
+def ensure_default_rules(organisation: Organisation) -> None:
+    """Give an organisation the seed-004 routing rules if it has none yet."""
+    if RoutingRule.objects.filter(organisation=organisation).exists():
+        return
+    for name, low, high in DEFAULT_RULES:
+        partner, _ = Partner.objects.get_or_create(organisation=organisation, name=name)
+        RoutingRule.objects.create(
+            organisation=organisation, partner=partner, min_age=low, max_age=high
+        )
+
+
+def suggestions(case: Case, children: list[Person]) -> list[Suggestion]:
+    """Partners the routing rules suggest for this family's children, by age."""
+    rules = list(
+        RoutingRule.objects.filter(organisation_id=case.organisation_id).select_related("partner")
+    )
+    found: dict[int, Suggestion] = {}
+    for child in children:
+        age = child.age
+        if age is None:
+            continue
+        for rule in rules:
+            if rule.matches(age):
+                found.setdefault(rule.partner_id, Suggestion(rule.partner, []))
+                found[rule.partner_id].children.append(child)
+    return list(found.values())
+
+
+@transaction.atomic
+def refer_onward(
+    actor: User,
+    case: Case,
+    *,
+    reason: str,
+    partner: Partner | None = None,
+    service: Service | None = None,
+    override_reason: str = "",
+) -> OnwardReferral:
+    """Refer the family on. Raises ConsentRequired (nothing saved) without a matching consent
+    or a manager's override."""
+    if (partner is None) == (service is None):
+        raise ValueError("refer to one partner or one directory service")
+    name = partner.name if partner is not None else service.name  # type: ignore[union-attr]
+    permission = may_share(
+        actor, case, name, purpose="onward_referral", override_reason=override_reason
+    )
+    onward = OnwardReferral.objects.create(
+        case=case,
+        partner=partner,
+        directory_service=service,
+        recipient_name=name,
+        reason=reason,
+        consent=permission.consent,
+        override=permission.override,
+        made_by=actor,
+    )
+    audit.record(
+        actor, "casework.onward_referral_made", onward, organisation=case.organisation,
+        consent=permission.consent.pk if permission.consent else None,
+        override=permission.override is not None,
+    )  # fmt: skip
+    return onward
+
+
+@transaction.atomic
+def record_response(
+    actor: User, onward: OnwardReferral, status: str, response_reason: str, outcome: str
+) -> None:
+    onward.status = status
+    onward.response_reason = response_reason
+    onward.outcome = outcome
+    onward.save(update_fields=["status", "response_reason", "outcome"])
+    audit.record(
+        actor, "casework.onward_referral_updated", onward,
+        organisation=onward.case.organisation, status=status,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def tell_family(actor: User, onward: OnwardReferral) -> bool:
+    """Let the family know where they have been referred (a message if they have an account,
+    else an e-mail). Returns False when there is no way to reach them here."""
+    case = onward.case
+    family = case.family
+    text = f"{case.organisation.name} has referred you to {onward.recipient_name}. They'll be in touch."
+    if family.member is not None and family.member.is_active:
+        notify(
+            family.member,
+            kind="casework.onward",
+            title=f"An update from {case.organisation.name}",
+            url=reverse("casework:my_referrals"),
+        )
+    elif family.email:
+        email_later(
+            family.email,
+            f"An update from {case.organisation.name}",
+            "update",
+            {"organisation": case.organisation.name, "message": text},
+        )
+    else:
+        return False
+    onward.family_told_at = timezone.now()
+    onward.save(update_fields=["family_told_at"])
+    audit.record(actor, "casework.onward_family_told", onward, organisation=case.organisation)
+    return True

@@ -1,0 +1,1 @@
+"""Casework pages: public referral forms, families' own requests, and staff pages."""
