@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from homeward.core import geo  # noqa: E402
+from homeward.core import search as core_search  # noqa: E402
 from homeward.directory import factories, search  # noqa: E402
 from homeward.directory.models import (  # noqa: E402
     Address,
@@ -145,6 +146,9 @@ def build() -> None:
             if n % 5000 == 4999:
                 flush()
         flush()
+    # Bulk inserts skip the listing services, so build the services' search documents as
+    # `manage.py search_reindex` would (free-text search reads them).
+    core_search.reindex([Service])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
