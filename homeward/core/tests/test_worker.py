@@ -8,6 +8,7 @@ import signal
 import socket
 import threading
 import time
+import types
 from datetime import timedelta
 from typing import Any
 from unittest import mock
@@ -73,6 +74,19 @@ def restore_process_state():
         signal.signal(sig, handler)
     for name, level in loggers.items():
         logging.getLogger(name).setLevel(level)
+
+
+class _ThreadNotStarted:
+    """Stands in for the heartbeat thread where a test must not have it running."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def start(self):
+        pass
+
+    def join(self, timeout=None):
+        pass
 
 
 def run_worker(fake_db_worker, **options):
@@ -264,11 +278,14 @@ def test_queued_email_is_sent_once_and_a_rerun_sends_nothing(member_with_email):
 def test_manage_py_worker_runs_the_queue_under_its_own_id(member_with_email, monkeypatch):
     """The options `worker` hands to db_worker are ones db_worker accepts, and jobs are claimed
     under the id the heartbeat uses."""
-    # The heartbeat thread's periodic jobs would write to the shared in-memory test database
-    # at the same time as db_worker's exclusive transaction (SQLite's shared cache reports
-    # "table is locked" at once instead of waiting); they have tests of their own.
-    monkeypatch.setattr(worker_command.schedule, "run_due", lambda: [])
-    monkeypatch.setattr(worker_command, "requeue_orphaned_jobs", lambda *args: 0)
+    # No heartbeat thread here (it has tests of its own): its writes would meet db_worker's
+    # exclusive transaction in the shared in-memory test database, where SQLite's shared cache
+    # reports "table is locked" at once instead of waiting as a file database does.
+    monkeypatch.setattr(
+        worker_command,
+        "threading",
+        types.SimpleNamespace(Event=threading.Event, Thread=_ThreadNotStarted),
+    )
     notify(member_with_email, kind="reply", title="Someone replied to you")
 
     def db_worker_in_batch_mode(name, **options):
