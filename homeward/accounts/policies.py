@@ -51,6 +51,11 @@ def staff_membership(user: User | AnonymousUser) -> Membership | None:
     return sorted(staff, key=lambda m: (m.role not in MANAGER_ROLES, m.pk))[0]
 
 
+def staff_organisation_ids(user: User | AnonymousUser) -> list[int]:
+    """The organisations this person is staff of (from the memberships cached per request)."""
+    return [m.organisation_id for m in memberships(user) if m.role in STAFF_ROLES]
+
+
 def is_staff(user: User | AnonymousUser) -> bool:
     """Staff of an organisation, or a platform admin: they must use a second factor."""
     if not user.is_authenticated:

@@ -42,7 +42,7 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def managed_by(self, user: User | AnonymousUser) -> EventQuerySet:
         """Events of the organisations this person is staff of (a platform admin has none)."""
-        from homeward.events.policies import staff_organisation_ids
+        from homeward.accounts.policies import staff_organisation_ids
 
         return self.filter(organisation_id__in=staff_organisation_ids(user))
 
@@ -191,7 +191,7 @@ class AnnouncementQuerySet(models.QuerySet["Announcement"]):
         return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), withdrawn_at__isnull=True)
 
     def managed_by(self, user: User | AnonymousUser) -> AnnouncementQuerySet:
-        from homeward.events.policies import staff_organisation_ids
+        from homeward.accounts.policies import staff_organisation_ids
 
         return self.filter(organisation_id__in=staff_organisation_ids(user))
 

@@ -8,19 +8,18 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Subquery, Value
 from django.db.models.functions import Coalesce
 
-from homeward.accounts.models import STAFF_ROLES
-from homeward.accounts.policies import is_moderator, is_staff, memberships, staff_membership
+from homeward.accounts.policies import (
+    is_moderator,
+    is_staff,
+    staff_membership,
+    staff_organisation_ids,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from homeward.accounts.models import Organisation, User
     from homeward.events.models import RSVP, Event
-
-
-def staff_organisation_ids(user: User | AnonymousUser) -> list[int]:
-    """The organisations this person is staff of (read from the memberships cached per request)."""
-    return [m.organisation_id for m in memberships(user) if m.role in STAFF_ROLES]
 
 
 def organisation_for_new_event(user: User | AnonymousUser) -> Organisation | None:

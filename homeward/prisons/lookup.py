@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
+from homeward.accounts.policies import staff_organisation_ids
 from homeward.core import geo
-from homeward.prisons import policies
 from homeward.prisons.models import (
     Alert,
     BookingUnit,
@@ -96,7 +96,7 @@ def get_prison(
         queryset = queryset.annotate(
             viewer_follows=Exists(Follow.objects.filter(prison=OuterRef("pk"), user=viewer))
         )
-        staff_of = [] if viewer.is_platform_admin else policies.staff_organisations(viewer)
+        staff_of = [] if viewer.is_platform_admin else staff_organisation_ids(viewer)
         if staff_of:  # whether the viewer's organisation works here, in the same query
             queryset = queryset.annotate(
                 viewer_is_partner=Exists(

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeward.accounts.models import MANAGER_ROLES, STAFF_ROLES
-from homeward.accounts.policies import is_moderator, is_staff, memberships, staff_membership
+from homeward.accounts.models import MANAGER_ROLES
+from homeward.accounts.policies import (
+    is_moderator,
+    is_staff,
+    staff_membership,
+    staff_organisation_ids,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,13 +43,8 @@ def can_edit_guide(user: User | AnonymousUser, prison: Prison) -> bool:
     if known is not None:
         return bool(known)
     return PrisonPartner.objects.filter(
-        prison=prison, organisation__in=staff_organisations(user)
+        prison=prison, organisation__in=staff_organisation_ids(user)
     ).exists()
-
-
-def staff_organisations(user: User | AnonymousUser) -> list[int]:
-    """The organisations this person works for (as staff), by id."""
-    return [m.organisation_id for m in memberships(user) if m.role in STAFF_ROLES]
 
 
 def managed_organisation(user: User | AnonymousUser) -> Organisation | None:
