@@ -183,7 +183,9 @@ def main() -> int:
 
     def text_need_distance() -> int:
         filters = search.Filters(text="family support", term_ids=[counselling])
-        services = search.filter_services(Service.objects.filter(is_national=False), filters)
+        services = search.filter_services(
+            Service.objects.filter(is_national=False), filters, narrowed=True
+        )
         return len(search.nearest(services, centre, 10 * geo.KM_PER_MILE, limit=20))
 
     def page(params: dict[str, str]) -> Callable[[], int]:
@@ -235,6 +237,10 @@ def main() -> int:
                     "need": "counselling-emotional-support",
                 }
             ),
+        ),
+        timed(
+            "Page /directory/: words only, best matches first (no postcode)",
+            page({"q": "family support"}),
         ),
         timed("API /services?per_page=50 (fully nested, page 7)", api_services),
         timed("API /service_at_locations near BN7 1EA, 20 km, per_page=50", api_near),

@@ -115,7 +115,8 @@ class SearchFilters(forms.Form):
         super().__init__(*args, **kwargs)
         categories = services.readable_categories(user).values_list("slug", "name")
         field = self.fields["category"]
-        assert isinstance(field, forms.ChoiceField)  # nosec B101 (narrows the type for mypy)
+        # B101: the assert narrows the type for mypy.
+        assert isinstance(field, forms.ChoiceField)  # nosec B101
         field.choices = [("", "All categories"), *categories]
 
     def clean(self) -> dict[str, Any]:
@@ -145,7 +146,9 @@ def find_posts(
     author: str = "",
     since: date | None = None,
     until: date | None = None,
-) -> QuerySet[Post]:
+    offset: int = 0,
+    limit: int = 100,
+) -> list[Post]:
     """Messages this person may read that match the words and filters, best first."""
     posts = readable_posts(user)
     if category:
@@ -160,10 +163,11 @@ def find_posts(
         posts = posts.filter(created_at__gte=_day_start(since))
     if until:
         posts = posts.filter(created_at__lt=_day_start(until + timedelta(days=1)))
-    return (
-        search.matching(posts, query)
-        .select_related("topic", "topic__category", "author")
-        .order_by("-search_rank", "-created_at", "-pk")
+    return search.ranked(
+        posts.select_related("topic", "topic__category", "author"),
+        query,
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -176,18 +180,18 @@ def _opening(post: Post, words: int = 30) -> str:
 def results(
     user: User | AnonymousUser, query: str, filters: dict[str, Any], page: int
 ) -> dict[str, Any]:
-    """One page of results (one query, plus one for the excerpts); a row more than a page is
-    read to know whether there is a next page, so no count is needed."""
-    start = (page - 1) * RESULTS_PER_PAGE
-    rows = list(
-        find_posts(
-            user,
-            query,
-            category=filters.get("category") or "",
-            author=filters.get("author") or "",
-            since=filters.get("since"),
-            until=filters.get("until"),
-        )[start : start + RESULTS_PER_PAGE + 1]
+    """One page of results (the engine's ranked window, the readable rows among it, then the
+    excerpts: three queries for most pages); a row more than a page is read to know whether
+    there is a next page, so no count is needed."""
+    rows = find_posts(
+        user,
+        query,
+        category=filters.get("category") or "",
+        author=filters.get("author") or "",
+        since=filters.get("since"),
+        until=filters.get("until"),
+        offset=(page - 1) * RESULTS_PER_PAGE,
+        limit=RESULTS_PER_PAGE + 1,
     )
     shown = rows[:RESULTS_PER_PAGE]
     marks = search.highlights(shown, query)

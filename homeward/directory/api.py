@@ -257,6 +257,9 @@ def _sal_queryset() -> QuerySet[ServiceAtLocation]:
     return ServiceAtLocation.objects.select_related("service__organization")
 
 
+NARROW_RADIUS_M = 50_000
+
+
 @api.get("/service_at_locations", url_name="service_at_locations", summary="Services at locations")
 def service_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQuery]) -> oruk.Json:
     filters = _filters(query.filters())
@@ -266,10 +269,10 @@ def service_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQue
         query.postcode,
         query.proximity,
     )
-    matching = filter_services(Service.objects.all(), filters)
     if not postcode:
         if proximity:
             raise BadRequest("proximity needs a postcode")
+        matching = filter_services(Service.objects.all(), filters)
         queryset = _sal_queryset().filter(service__in=matching).order_by("service__name", "id")
         return _paged(queryset, page, per_page, oruk.service_at_locations)
     try:
@@ -277,7 +280,11 @@ def service_at_locations(request: HttpRequest, query: Query[ServiceAtLocationQue
     except geo.PostcodeError as error:
         raise BadRequest(str(error)) from None
     metres = _number(proximity, "proximity", low=1, high=1_000_000) or 1_000_000
-    found = nearest(matching, centre, metres / 1000)
+    # A local radius leaves few services in the box: check the words row by row there.
+    local = metres <= NARROW_RADIUS_M
+    found = nearest(
+        filter_services(Service.objects.all(), filters, narrowed=local), centre, metres / 1000
+    )
     page_n, per = _page_numbers(page, per_page)
     chunk = found[(page_n - 1) * per : page_n * per]
     by_id = _sal_queryset().in_bulk([n.service_at_location_id for n in chunk])

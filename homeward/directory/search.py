@@ -85,14 +85,17 @@ def open_schedules_q(moment: datetime, prefix: str = "schedules__") -> Q:
     )
 
 
-def filter_services(queryset: ServiceQuerySet, f: Filters) -> ServiceQuerySet:
+def filter_services(
+    queryset: ServiceQuerySet, f: Filters, *, narrowed: bool = False
+) -> ServiceQuerySet:
     """Apply every filter that is set. Multi-valued joins go through `pk__in` subqueries, so a
-    service never appears twice."""
+    service never appears twice. `narrowed`: the caller will limit the result to a few rows by
+    an index (`nearest`'s distance box, the national lane), so free text is checked row by
+    row instead of listing every matching document first (core.search.matching)."""
     qs = queryset.listed()
     if f.text:
-        # Full-text (core.search): every word, stemmed, the last also as a prefix; the
-        # queryset (still a ServiceQuerySet) gains search_rank.
-        qs = cast(ServiceQuerySet, fulltext.matching(qs, f.text))
+        # Full-text (core.search): every word, stemmed, the last also as a prefix.
+        qs = cast(ServiceQuerySet, fulltext.matching(qs, f.text, narrowed=narrowed))
     for term_id in f.term_ids:
         qs = qs.filter(
             Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term_id=term_id))

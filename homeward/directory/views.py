@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from homeward.accounts.decorators import staff_required
 from homeward.accounts.policies import acting_user, staff_membership
+from homeward.core import search as fulltext
 from homeward.core.geo import about_miles
 from homeward.directory import areas
 from homeward.directory import services as actions
@@ -131,12 +132,14 @@ def _filters(form: FindForm) -> Filters:
 def _results(form: FindForm) -> tuple[list[Result], list[Result]]:
     """(local, national) results for a valid search."""
     filters = _filters(form)
-    base = filter_services(Service.objects.all(), filters)
+    # The national lane and the distance box each narrow by an index to a few rows first, so
+    # free text is checked row by row there (core.search.matching's `narrowed`).
+    few = filter_services(Service.objects.all(), filters, narrowed=True)
     # Few services are national: fetch them by the lane index and sort here, rather than let
     # the database walk every service in name order testing the filters.
-    national = sorted(base.filter(is_national=True).order_by().values_list("name", "pk"))
+    national = sorted(few.filter(is_national=True).order_by().values_list("name", "pk"))
     national_ids = [pk for _, pk in national[:NATIONAL_LIMIT]]
-    local = base.filter(is_national=False)
+    local = few.filter(is_national=False)
     distances: dict[uuid.UUID, float] = {}
     codes = frozenset(areas.codes_for_outcode(form.place.outcode) if form.place else ())
     if form.place is not None:
@@ -148,9 +151,14 @@ def _results(form: FindForm) -> tuple[list[Result], list[Result]]:
         if codes and len(local_ids) < LOCAL_LIMIT:
             farther = covering(local, codes).exclude(pk__in=local_ids).order_by("name")
             local_ids += farther.values_list("pk", flat=True)[: LOCAL_LIMIT - len(local_ids)]
-    else:  # best matches for the words first, if there are words
-        order = ("-search_rank", "name") if filters.text else ("name",)
-        local_ids = list(local.order_by(*order).values_list("pk", flat=True)[:LOCAL_LIMIT])
+    elif filters.text:  # best matches for the words first: ranked by the search engine
+        others = filter_services(
+            Service.objects.filter(is_national=False), replace(filters, text="")
+        )
+        best = fulltext.ranked(others.only("pk"), filters.text, limit=LOCAL_LIMIT)
+        local_ids = [s.pk for s in best]
+    else:
+        local_ids = list(local.order_by("name").values_list("pk", flat=True)[:LOCAL_LIMIT])
     cards = _results_for([*local_ids, *national_ids], distances, codes)
     return cards[: len(local_ids)], cards[len(local_ids) :]
 

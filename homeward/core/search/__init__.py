@@ -5,7 +5,8 @@ PostgreSQL; the SQL is in backend.py).
     search.register(Topic, document=lambda t: (t.title, t.body))   # in AppConfig.ready
     search.index(obj)       # upsert its document; call inside the writer's transaction
     search.remove(obj)
-    search.matching(queryset, "visiting times")   # narrowed, annotated with search_rank
+    search.matching(queryset, "visiting times")   # the rows that match (narrowed=True: few rows)
+    search.ranked(queryset, "visiting times", offset=0, limit=20)  # best first, a page
     search.excerpts(objects, "visiting times")    # {pk: safe HTML with <mark>ed words}
     search.highlights(objects, "visiting times")  # {pk: Highlight(title, excerpt)}
     manage.py search_reindex [app_label.Model ...]
@@ -42,6 +43,7 @@ __all__ = [
     "highlights",
     "index",
     "matching",
+    "ranked",
     "register",
     "register_section",
     "registered",
@@ -160,22 +162,61 @@ def _query(model: type[models.Model], query: str) -> backend.Query | None:
     return backend.Query.parse(query, vendor)
 
 
-def matching(queryset: models.QuerySet[M], query: str) -> models.QuerySet[M]:
+def matching(
+    queryset: models.QuerySet[M], query: str, *, narrowed: bool = False
+) -> models.QuerySet[M]:
     """The same queryset narrowed to rows whose document has every word of `query` (the last
-    also as a prefix), annotated with `search_rank` (higher is better); not ordered. Any text
-    is safe to pass; a query with no words matches nothing."""
+    also as a prefix); not ordered (best first: `ranked`). Any text is safe to pass; a query
+    with no words matches nothing.
+
+    The search drives from the text by default: the engine lists the matching documents and
+    the queryset keeps those rows. `narrowed=True` says the queryset is already limited by an
+    index to a few rows (say, the services inside a distance box), so each of those rows is
+    checked against the text instead: much faster when the words are common."""
     registration = _registration(queryset.model)
     parsed = _query(queryset.model, query)
     if parsed is None:
-        nothing: models.QuerySet[M] = queryset.none().annotate(
-            search_rank=models.Value(0.0, models.FloatField())
-        )
-        return nothing
+        return queryset.none()
     label, kind = registration.label, registration.kind
-    narrowed: models.QuerySet[M] = queryset.filter(
-        pk__in=backend.matching_ids(parsed, label, kind)
-    ).annotate(search_rank=backend.Rank(parsed, label, kind))
-    return narrowed
+    if narrowed:
+        return queryset.filter(backend.RowMatches(parsed, label, kind))
+    return queryset.filter(pk__in=backend.matching_ids(parsed, label, kind))
+
+
+RANK_WINDOW = 50  # at least this many keys a window, and twice the rows wanted
+MAX_RANK_WINDOW = 5_000
+
+
+def ranked(
+    queryset: models.QuerySet[M], query: str, *, offset: int = 0, limit: int = 20
+) -> list[M]:
+    """The queryset's rows whose documents match `query`, best first (BM25 on SQLite with
+    title words counting five times, ts_rank on PostgreSQL), rows offset..offset+limit.
+
+    The engine ranks its matching documents in one query and returns a window of the best
+    keys; the queryset (the reader's permissions and filters) then keeps the rows it allows,
+    in that order. When it keeps too few, the next, wider window is read. Two queries for a
+    first page whatever the number of matches."""
+    registration = _registration(queryset.model)
+    parsed = _query(queryset.model, query)
+    if parsed is None or limit <= 0:
+        return []
+    wanted = offset + limit
+    using = router.db_for_read(queryset.model)
+    kept: list[M] = []
+    position = 0
+    size = min(max(RANK_WINDOW, 2 * wanted), MAX_RANK_WINDOW)
+    while True:
+        keys = backend.ranked_keys(
+            parsed, registration.label, registration.kind, position, size, using
+        )
+        if keys:
+            rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+            kept.extend(rows[key] for key in keys if key in rows)
+        if len(kept) >= wanted or len(keys) < size:
+            return kept[offset:wanted]
+        position += size
+        size = min(size * 4, MAX_RANK_WINDOW)
 
 
 @dataclass(frozen=True)
@@ -259,6 +300,8 @@ def reindex(
                 if progress is not None:
                     progress(registration.label, count)
         written[registration.label] = count
+    if chosen:
+        backend.optimize(router.db_for_write(SearchDocument))
     return written
 
 

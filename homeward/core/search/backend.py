@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Expression, F, FloatField
+from django.db.models import BooleanField, Expression, F
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -83,12 +83,17 @@ def matching_ids(query: Query, label: str, kind: str) -> RawSQL:
     return RawSQL(sql, params)  # noqa: S611  # nosec B611
 
 
-class Rank(Expression):
-    """How well the row's document matches (higher is better): BM25 on SQLite (title words
-    count five times body words), ts_rank on PostgreSQL (title weighted A, body B)."""
+class RowMatches(Expression):
+    """ "This row's document matches", correlated with the row's key: for a queryset an index
+    has already narrowed to a few rows (the services in a distance box), where driving from
+    the text would first collect every matching document. SQLite lists the matching
+    documents' rowids once, then looks each row up by its key; PostgreSQL checks each row's
+    vector. Over a large unnarrowed table, `matching_ids` is the faster form."""
+
+    conditional = True
 
     def __init__(self, query: Query, label: str, kind: str, pk: Any = None) -> None:
-        super().__init__(output_field=FloatField())
+        super().__init__(output_field=BooleanField())
         self.query = query
         self.label = label
         self.kind = kind
@@ -106,17 +111,49 @@ class Rank(Expression):
         pk_sql, pk_params = compiler.compile(self.pk)
         column = key_column(self.kind)
         if self.query.vendor == "sqlite":
-            sql = (
-                "(SELECT -bm25(core_search_fts, 5.0, 1.0) FROM core_search_fts"  # noqa: S608  # nosec B608
-                " WHERE core_search_fts MATCH %s AND core_search_fts.rowid ="
-                f" (SELECT d.id FROM core_searchdocument d WHERE d.model = %s AND d.{column} = {pk_sql}))"
-            )
+            match = "d.id IN (SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s)"
         else:
-            sql = (
-                f"(SELECT ts_rank(d.vector, to_tsquery('{PG_CONFIG}', %s)) FROM core_searchdocument d"  # noqa: S608  # nosec B608
-                f" WHERE d.model = %s AND d.{column} = {pk_sql})"
-            )
-        return sql, [self.query.expression, self.label, *pk_params]
+            match = f"d.vector @@ to_tsquery('{PG_CONFIG}', %s)"
+        sql = (
+            f"EXISTS (SELECT 1 FROM core_searchdocument d WHERE d.model = %s"  # noqa: S608  # nosec B608
+            f" AND d.{column} = {pk_sql} AND {match})"
+        )
+        return sql, [self.label, *pk_params, self.query.expression]
+
+
+def ranked_keys(
+    query: Query, label: str, kind: str, offset: int, count: int, using: str
+) -> list[Any]:
+    """Keys of this model's matching documents, best first (BM25 with title words weighted
+    five times on SQLite, ts_rank with the title weighted A on PostgreSQL), rows
+    offset..offset+count: one query that ranks inside the engine."""
+    column = key_column(kind)
+    if query.vendor == "sqlite":
+        sql = (
+            f"SELECT d.{column} FROM core_search_fts JOIN core_searchdocument d"  # noqa: S608  # nosec B608
+            " ON d.id = core_search_fts.rowid WHERE core_search_fts MATCH %s AND d.model = %s"
+            " ORDER BY bm25(core_search_fts, 5.0, 1.0), d.id LIMIT %s OFFSET %s"
+        )
+        params: list[Any] = [query.expression, label, count, offset]
+    else:
+        sql = (
+            f"SELECT d.{column} FROM core_searchdocument d, to_tsquery('{PG_CONFIG}', %s) AS q(q)"  # noqa: S608  # nosec B608
+            " WHERE d.model = %s AND d.vector @@ q.q"
+            " ORDER BY ts_rank(d.vector, q.q) DESC, d.id LIMIT %s OFFSET %s"
+        )
+        params = [query.expression, label, count, offset]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [_python_key(k, kind) for (k,) in cursor.fetchall()]
+
+
+def optimize(using: str) -> None:
+    """Merge the index's segments after a bulk rebuild (SQLite FTS5; PostgreSQL's GIN index
+    needs nothing)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO core_search_fts(core_search_fts) VALUES ('optimize')")
 
 
 def excerpt_rows(

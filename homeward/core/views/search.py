@@ -24,7 +24,7 @@ def _page(request: HttpRequest) -> int:
 
 
 @require_safe
-@rate_limit("search", key="user_or_ip", methods=("GET",))
+@rate_limit("search", key="user_or_ip", methods=("GET",), shared=False)
 def search_page(request: HttpRequest) -> HttpResponse:
     sections = search.sections_for(request.user)
     if not sections:

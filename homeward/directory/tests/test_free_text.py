@@ -103,3 +103,23 @@ def test_seeding_rebuilds_documents_missing_from_an_older_database(db) -> None:
     assert SearchDocument.objects.filter(model="directory.service").count() == (
         Service.objects.count()
     )
+
+
+def test_without_a_postcode_a_name_match_comes_before_a_description_match(client, db) -> None:
+    factories.make_service(
+        "Chat over tea (demo)", outcode="BN7", n=3, description="A friendly travel circle."
+    )
+    factories.make_service("Travel club (demo)", outcode="BN7", n=4, description="Lifts.")
+    local = _local(client, "travel")
+    assert local.index("Travel club") < local.index("Chat over tea")
+
+
+def test_near_a_postcode_words_are_checked_among_the_nearby_services(client, groups) -> None:
+    """The distance box narrows first; the words then decide among those services."""
+    near = {"postcode": "BN7 1EA", "radius": "10"}
+    page = client.get(FIND, near | {"q": "talking"}).content.decode()
+    local = page.split('id="local-heading"')[1].split('id="national-heading"')[0]
+    assert "Tuesday talking group" in local
+    assert "Travel club" not in local
+    page = client.get(FIND, near | {"q": "talking", "need": "visiting-support"}).content.decode()
+    assert "Tuesday talking group" not in page.split('id="national-heading"')[0]
