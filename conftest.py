@@ -21,11 +21,15 @@ pytest_plugins = ["homeward.core.testing.browser"]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate-limit counters and used authenticator codes live in the cache: each test starts
-    with none, whatever ran before it in this process."""
+    """Used authenticator codes live in the cache, and worker-local rate-limit counters in
+    memory: each test starts with none, whatever ran before it in this process (counters in
+    the database go with each test's transaction)."""
     from django.core.cache import cache
 
+    from homeward.core import ratelimit
+
     cache.clear()
+    ratelimit._local.clear()
 
 
 # Tests import it from here; it lives with the factories so benchmarks can use it too.

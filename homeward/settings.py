@@ -136,9 +136,11 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "homeward.accounts.backends.ModelBackend",
+    "homeward.accounts.backends.AuthenticationBackend",
 ]
+# Loaded with the signed-in person in one query on every request (reverse one-to-ones).
+AUTH_USER_SELECT_RELATED = ("community_standing",)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -270,6 +272,13 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
+# Where core.ratelimit keeps its counters: "database" (one upsert a request, shared by every
+# worker; the default without Redis, and what the tests exercise) or "cache" (Redis).
+RATE_LIMIT_STORE = env_choice(
+    "RATE_LIMIT_STORE",
+    "cache" if REDIS_URL and HOMEWARD_ENV != "test" else "database",
+    {"database", "cache"},
+)
 # core.ratelimit: how many requests each named limit allows per key (IP or user) in a period
 # ("20/10m": 20 in 10 minutes; periods in s, m, h). A view names its limit in its decorator.
 RATE_LIMITS = {
@@ -294,6 +303,8 @@ RATE_LIMITS = {
     "community_conversation": "20/24h",  # max_personal_messages_per_day (new conversations)
     "community_message": "1/5s",  # a private message every 5 seconds at most
     "community_flag": "20/24h",  # max_flags_per_day
+    "community_draft": "120/10m",  # draft saves per member (autosave: one every few seconds)
+    "community_vote": "30/10m",  # poll votes (and changed votes) per member
 }
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

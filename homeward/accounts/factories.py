@@ -146,7 +146,7 @@ def make_join_batch(
 def sign_in(client: Client, user: User, *, second_factor: bool = True) -> Client:
     """Sign a test client in as `user`, as if through the real sign-in. Staff also pass the
     second factor unless told not to. For tests and benchmarks only."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="homeward.accounts.backends.ModelBackend")
     session = client.session
     now = time.time()
     records: list[dict[str, object]] = [

@@ -89,7 +89,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
                     status=410,
                 )
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="homeward.accounts.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.public_name}. You're in.")
             return redirect("accounts:welcome")
     return render(request, "accounts/join.html", {"form": form, "join_code": join_code})

@@ -15,12 +15,17 @@ if TYPE_CHECKING:
     from homeward.accounts.models import User
 
 _CACHE_ATTR = "_homeward_standing"
+# user.community_standing, as loaded with the user (settings.AUTH_USER_SELECT_RELATED).
+_STANDING = MemberStanding._meta.get_field("user").remote_field
 
 
 def standing_of(user: User) -> MemberStanding | None:
     """The member's standing row (None before their first visit), read once per request."""
     if not hasattr(user, _CACHE_ATTR):
-        setattr(user, _CACHE_ATTR, MemberStanding.objects.filter(user=user).first())
+        if _STANDING.is_cached(user):
+            setattr(user, _CACHE_ATTR, _STANDING.get_cached_value(user))
+        else:
+            setattr(user, _CACHE_ATTR, MemberStanding.objects.filter(user=user).first())
     cached: MemberStanding | None = getattr(user, _CACHE_ATTR)
     return cached
 
@@ -37,6 +42,8 @@ def remember_standing(user: User, standing: MemberStanding) -> None:
 def forget_standing(user: User) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    if _STANDING.is_cached(user):
+        _STANDING.delete_cached_value(user)
 
 
 def trust_level(user: User | AnonymousUser) -> int:

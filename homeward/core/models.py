@@ -109,6 +109,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # When a worker took this notification to e-mail it (core.tasks). Set before the mail server
+    # is asked, `emailed_at` only after it accepted: a claim older than EMAIL_CLAIM_LEASE with no
+    # `emailed_at` belongs to a worker that died mid-send, and may be taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
@@ -185,3 +189,17 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document for {self.model}:{self.object_int or self.object_uuid}"
+
+
+class RateCounter(models.Model):
+    """How many requests one person or address has made against one rate limit in the current
+    window, when limits are kept in the database (core.ratelimit; the default without Redis).
+    `bucket` is the limit's name and a hash of who is counted; one row each, reused window
+    after window by a single upsert."""
+
+    bucket = models.CharField(max_length=120, unique=True)
+    window_ends = models.BigIntegerField()  # Unix time
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"rate counter {self.bucket}"

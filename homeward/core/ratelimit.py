@@ -1,4 +1,6 @@
-"""Rate limits for our own views, kept in the Django cache (shared by every worker).
+"""Rate limits for our own views, counted where every worker sees them: in the database by
+default (core.RateCounter, one upsert per counted request), or in the cache when Redis is
+configured (settings.RATE_LIMIT_STORE).
 
 A view names a limit from settings.RATE_LIMITS and says whose requests count together:
 
@@ -25,9 +27,14 @@ from functools import wraps
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
+
+from homeward.core.models import RateCounter
 
 log = logging.getLogger("homeward.ratelimit")
 
@@ -86,33 +93,79 @@ def _now() -> int:
     return int(time.time())
 
 
-def _window(name: str, identity: str) -> tuple[Rate, str, int]:
-    """The limit, the cache key of the current window and the seconds left in it."""
+def _window(name: str, identity: str) -> tuple[Rate, str, int, int]:
+    """The limit, the counter's key, the end of the current window (Unix time) and the
+    seconds left in it."""
     rate = rate_for(name)
     now = _now()
-    window = now // rate.seconds
-    left = (window + 1) * rate.seconds - now
-    return rate, f"{_cache_key(name, identity)}:{window}", left
+    ends = (now // rate.seconds + 1) * rate.seconds
+    return rate, _cache_key(name, identity), ends, ends - now
 
 
-def hit(name: str, identity: str) -> int:
+# Process-local counters for limits that need not be shared between workers (shared=False):
+# floods of cheap reads such as searches, where each worker counting alone is enough.
+_local = LocMemCache("homeward-ratelimit", {"MAX_ENTRIES": 10_000})
+
+
+def _database() -> bool:
+    return settings.RATE_LIMIT_STORE == "database"
+
+
+def hit(name: str, identity: str, *, shared: bool = True) -> int:
     """Count one request against a limit; return 0 when allowed, or the seconds until the
     window ends when the limit is used up."""
-    rate, key, left = _window(name, identity)
-    cache.add(key, 0, timeout=left + 1)
-    try:
-        count = cache.incr(key)  # atomic on Redis and the in-memory cache
-    except ValueError:  # the window ended between add and incr
-        cache.add(key, 1, timeout=left + 1)
-        count = 1
-    cache.touch(key, left + 1)  # some backends' incr resets the expiry to the default
+    rate, key, ends, left = _window(name, identity)
+    if shared and _database():
+        count = _database_hit(key, ends)
+    else:
+        count = _cache_hit(caches["default"] if shared else _local, f"{key}:{ends}", left)
     return left if count > rate.count else 0
 
 
-def used_up(name: str, identity: str) -> int:
+def used_up(name: str, identity: str, *, shared: bool = True) -> int:
     """Like `hit`, without counting: 0 while the limit has room, else the seconds left."""
-    rate, key, left = _window(name, identity)
-    return left if cache.get(key, 0) >= rate.count else 0
+    rate, key, ends, left = _window(name, identity)
+    if shared and _database():
+        count = (
+            RateCounter.objects.filter(bucket=key, window_ends=ends)
+            .values_list("count", flat=True)
+            .first()
+        ) or 0
+    else:
+        count = (caches["default"] if shared else _local).get(f"{key}:{ends}", 0)
+    return left if count >= rate.count else 0
+
+
+def _cache_hit(store: BaseCache, key: str, left: int) -> int:
+    store.add(key, 0, timeout=left + 1)
+    try:
+        count: int = store.incr(key)  # atomic on Redis and the in-memory cache
+    except ValueError:  # the window ended between add and incr
+        store.add(key, 1, timeout=left + 1)
+        count = 1
+    store.touch(key, left + 1)  # some backends' incr resets the expiry to the default
+    return count
+
+
+def _database_hit(key: str, ends: int) -> int:
+    """One atomic upsert (SQLite 3.35+, PostgreSQL): a new window starts counting at 1."""
+    table = RateCounter._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (bucket, window_ends, count) VALUES (%s, %s, 1)"  # noqa: S608  # nosec B608
+        f" ON CONFLICT (bucket) DO UPDATE SET count = CASE WHEN {table}.window_ends ="
+        f" excluded.window_ends THEN {table}.count + 1 ELSE 1 END,"
+        " window_ends = excluded.window_ends RETURNING count"
+    )
+    with connections[router.db_for_write(RateCounter)].cursor() as cursor:
+        cursor.execute(sql, [key, ends])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def purge_finished_windows() -> int:
+    """Delete counters whose window has ended (the daily retention job)."""
+    deleted, _ = RateCounter.objects.filter(window_ends__lt=_now()).delete()
+    return deleted
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -129,13 +182,18 @@ def rate_limit(
     key: Key = "ip",
     methods: Collection[str] = ("POST",),
     failures_only: bool = False,
+    shared: bool = True,
 ) -> Callable[[View], View]:
     """Limit a view by the named rate in settings.RATE_LIMITS, counted per `key`: "ip", "user"
     (signed-in requests only), or "user_or_ip". Requests with other methods are not counted.
 
     With `failures_only`, only answers of 400 and above count (a wrong join code's 404 or
     410), so many families behind one address (a visitors' centre's Wi-Fi, a mobile network)
-    can all join, while guessing still stops; once the limit is used up every request waits."""
+    can all join, while guessing still stops; once the limit is used up every request waits.
+
+    `shared=False` counts in each worker's own memory (no query, no shared store): for floods
+    of cheap reads, where a worker counting alone is enough; guessing and writing limits stay
+    shared."""
     rate_for(name)  # a missing or malformed limit fails at import, not on the first request
     counted = {m.upper() for m in methods}
 
@@ -145,13 +203,17 @@ def rate_limit(
             identity = _identity(request, key) if request.method in counted else ""
             if not identity:
                 return view(request, *args, **kwargs)
-            retry_after = used_up(name, identity) if failures_only else hit(name, identity)
+            retry_after = (
+                used_up(name, identity, shared=shared)
+                if failures_only
+                else hit(name, identity, shared=shared)
+            )
             if retry_after:
                 log.warning("rate limit %s reached", name)
                 return too_many(request, retry_after)
             response = view(request, *args, **kwargs)
             if failures_only and response.status_code >= 400:
-                hit(name, identity)
+                hit(name, identity, shared=shared)
             return response
 
         return wrapper

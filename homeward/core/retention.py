@@ -17,7 +17,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from homeward.core import audit
-from homeward.core.models import AuditEvent, DataRequest, Notification, NotificationSettings
+from homeward.core.models import (
+    AuditEvent,
+    DataRequest,
+    Notification,
+    NotificationSettings,
+    RateCounter,
+)
 
 
 def _cutoff(now: datetime, days: int) -> datetime:
@@ -63,8 +69,12 @@ def purge_expired(now: datetime | None = None) -> dict[str, int]:
         "data_requests": DataRequest.objects.filter(
             requested_at__lt=_cutoff(now, settings.RETENTION_DATA_REQUEST_DAYS)
         ).delete()[0],
+        # Rate-limit counters whose window has ended (core.ratelimit): not audited, no value.
+        "rate_counters": RateCounter.objects.filter(window_ends__lt=int(now.timestamp())).delete()[
+            0
+        ],
     }
-    if any(removed.values()):
+    if removed["audit_events"] or removed["notifications"] or removed["data_requests"]:
         audit.record(
             None,
             "core.retention_purged",

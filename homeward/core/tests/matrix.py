@@ -375,7 +375,8 @@ ENTRIES: dict[str, Entry] = {
     "accounts:join": Entry(
         get=VISITORS,
         kwargs=lambda s: {"code": s.join_code.code},
-        queries=ceilings(anonymous=1),
+        # the code itself, and the guessing limit's counter (kept in the database by default)
+        queries=ceilings(anonymous=2),
         wrong_method=WrongMethod("put", "anonymous"),
         post=PostCheck(
             data=lambda s: {

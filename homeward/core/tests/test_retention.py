@@ -15,6 +15,7 @@ from homeward.core.models import (
     DataRequest,
     Notification,
     NotificationSettings,
+    RateCounter,
 )
 from homeward.core.notifications import notify
 from homeward.core.retention import purge_expired
@@ -91,7 +92,9 @@ def test_records_of_data_requests_are_kept_six_years(family):
 
 def test_nothing_expired_writes_nothing(family):
     audit.record(family, "test.recent")
-    assert purge_expired() == {"audit_events": 0, "notifications": 0, "data_requests": 0}
+    assert purge_expired() == {
+        "audit_events": 0, "notifications": 0, "data_requests": 0, "rate_counters": 0
+    }  # fmt: skip
     assert AuditEvent.objects.count() == 1
 
 
@@ -108,3 +111,12 @@ def test_the_worker_runs_the_purge_daily(family):
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         assert "retention" in schedule.run_due()
     assert not AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_rate_counters_go_once_their_window_has_ended(db):
+    now = int(timezone.now().timestamp())
+    RateCounter.objects.create(bucket="ended", window_ends=now - 1, count=3)
+    RateCounter.objects.create(bucket="current", window_ends=now + 60, count=1)
+    assert purge_expired()["rate_counters"] == 1
+    assert list(RateCounter.objects.values_list("bucket", flat=True)) == ["current"]
+    assert not AuditEvent.objects.exists()  # nothing worth a line in the audit log

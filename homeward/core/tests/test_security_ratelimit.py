@@ -15,6 +15,7 @@ from django.urls import path
 from conftest import sign_in
 from homeward import urls as site
 from homeward.core import ratelimit
+from homeward.core.models import RateCounter
 from homeward.core.ratelimit import Rate, rate_limit
 
 LIMITS = {"attempt": "3/m", "per_user": "2/h", "either": "2/h", "guess": "2/m"}
@@ -50,13 +51,15 @@ handler404 = site.handler404
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """A clock the test moves by hand, and empty counters."""
+@pytest.fixture(autouse=True, params=["database", "cache"])
+def clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """A clock the test moves by hand, and empty counters; every test runs with the counters
+    in the database (the default) and in the cache (with Redis)."""
     now = [START]
     monkeypatch.setattr(ratelimit, "_now", lambda: now[0])
     cache.clear()
-    with override_settings(RATE_LIMITS=LIMITS):
+    ratelimit._local.clear()
+    with override_settings(RATE_LIMITS=LIMITS, RATE_LIMIT_STORE=request.param):
         yield now
     cache.clear()
 
@@ -157,12 +160,44 @@ def test_user_or_ip_counts_members_by_account_and_visitors_by_address(family) ->
     assert Client().get("/limited/either/", REMOTE_ADDR="198.51.100.9").status_code == 200
 
 
-def test_addresses_are_not_kept_in_clear_in_the_cache() -> None:
+def test_addresses_are_not_kept_in_clear() -> None:
     ratelimit.hit("attempt", "ip:203.0.113.7")
 
-    keys = list(cache._cache.keys())  # LocMemCache
-    assert keys
+    keys = [*cache._cache.keys(), *RateCounter.objects.values_list("bucket", flat=True)]
+    assert len(keys) == 1
     assert not any("203.0.113.7" in key for key in keys)
+
+
+def test_a_counted_request_costs_one_query_in_the_database_store(
+    django_assert_num_queries,
+) -> None:
+    with override_settings(RATE_LIMIT_STORE="database"):
+        with django_assert_num_queries(1):
+            assert ratelimit.hit("attempt", "user:1") == 0
+        with django_assert_num_queries(1):
+            ratelimit.hit("attempt", "user:1")
+        assert RateCounter.objects.get().count == 2
+
+
+def test_a_new_window_reuses_the_row_and_starts_again_at_one(clock: list[int]) -> None:
+    with override_settings(RATE_LIMIT_STORE="database"):
+        for _ in range(4):
+            ratelimit.hit("attempt", "user:1")
+        assert ratelimit.used_up("attempt", "user:1")
+        clock[0] = START + 60
+        assert not ratelimit.used_up("attempt", "user:1")
+        assert ratelimit.hit("attempt", "user:1") == 0
+        assert RateCounter.objects.get().count == 1
+
+
+def test_a_worker_local_limit_counts_in_memory_without_queries(
+    django_assert_num_queries,
+) -> None:
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            assert ratelimit.hit("attempt", "user:1", shared=False) == 0
+        assert ratelimit.hit("attempt", "user:1", shared=False) > 0
+    assert ratelimit.hit("attempt", "user:1") == 0  # the shared count is apart
 
 
 def test_failures_only_lets_many_right_answers_through(client: Client) -> None:

@@ -22,7 +22,9 @@ __all__ = ["TALLY"]
 
 # Tables that change on their own while a request runs (sessions, the cache table): a snapshot
 # leaves them out.
-VOLATILE_TABLES = frozenset({"django_session", "homeward_cache"})
+# Not the site's data: sessions, the cache table, and the rate limits' attempt counters
+# (core.ratelimit counts every attempt, a rejected or cut-off one too; that is the point).
+VOLATILE_TABLES = frozenset({"django_session", "homeward_cache", "core_ratecounter"})
 
 REFERENCE = re.compile(r'<span class="reference">([0-9A-F]{8})</span>')
 

@@ -126,11 +126,8 @@ class CountWrites:
 # Writes that leave part of their rows behind when the database goes away half-way, today.
 # Marked xfail(strict=True): when one is fixed its test passes, the suite fails, and the line
 # comes out of here.
-KNOWN_PARTIAL = {
-    "mfa_deactivate_totp": "allauth deletes the authenticator and then the recovery codes "
-    "outside one transaction: cut between them, the recovery codes outlive the authenticator "
-    "(ATOMIC_REQUESTS, or wrapping allauth's view in transaction.atomic, would fix it)",
-}
+# (Fixed: allauth's "remove authenticator", now in one transaction by accounts/mfa_views.py.)
+KNOWN_PARTIAL: dict[str, str] = {}
 # The same, found in apps being built at the time; not strict while their engineers fix them.
 KNOWN_PARTIAL_IN_PROGRESS: dict[str, str] = {}
 # At most this many cut points per write (spread over its writes, first and last included).
