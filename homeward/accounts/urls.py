@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeward.accounts import profile_views, views
+from homeward.accounts import mfa_views, profile_views, views
 
 app_name = "accounts"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("staff/join-cards/<int:pk>/", views.cards_detail, name="cards_detail"),
     path("staff/join-cards/<int:pk>/print/", views.cards_print, name="cards_print"),
     path("staff/join-cards/<int:pk>/revoke/", views.cards_revoke, name="cards_revoke"),
+    # allauth's own address (and name, through allauth.urls, which comes after this URLconf):
+    # the same view, in one transaction.
+    path("accounts/2fa/totp/deactivate/", mfa_views.deactivate_totp),
 ]

@@ -13,7 +13,9 @@ import base64
 import os
 import shutil
 import struct
-import subprocess  # nosec B404: runs pg_dump/pg_restore with argument lists, no shell
+
+# B404: runs pg_dump/pg_restore with argument lists, no shell.
+import subprocess  # nosec B404
 import tempfile
 from collections.abc import Iterator
 from glob import glob
@@ -176,12 +178,14 @@ def load_database(source: Path) -> None:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603: fixed tool, our arguments
+    # B603: a fixed tool with our own arguments.
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     if done.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip()[-2000:]}")
 
 
-def backup(target: Path, passphrase: str = "") -> Path:  # nosec B107: "" = not encrypted
+# B107: an empty passphrase means the backup is not encrypted.
+def backup(target: Path, passphrase: str = "") -> Path:  # nosec B107
     """Write a backup to `target` (encrypted when a passphrase is given); returns the path. The
     plain copy lives only in a private temporary folder beside the target and is removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -197,7 +201,8 @@ def backup(target: Path, passphrase: str = "") -> Path:  # nosec B107: "" = not 
     return target
 
 
-def restore(source: Path, passphrase: str = "") -> None:  # nosec B107: "" = none given
+# B107: an empty passphrase means none was given.
+def restore(source: Path, passphrase: str = "") -> None:  # nosec B107
     if not source.is_file():
         raise BackupError(f"{source} does not exist")
     with tempfile.TemporaryDirectory(prefix="homeward-restore-") as work:

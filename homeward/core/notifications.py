@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from homeward.core.models import EmailFrequency, Notification, NotificationSettings
@@ -65,11 +65,20 @@ DIGEST_PERIODS = {EmailFrequency.DAILY: timedelta(days=1), EmailFrequency.WEEKLY
 
 def enqueue_due_digests(now: datetime | None = None) -> int:
     """Queue a digest e-mail for each member whose daily or weekly summary is due and who has
-    something unread. Run by the worker's scheduler; safe to run as often as you like, because
-    the digest task claims each period before it sends."""
-    from homeward.core.tasks import send_digest_email
+    something unread, and for each whose last digest died mid-send (its notifications' claims
+    ran out without being e-mailed). Run by the worker's scheduler; safe to run as often as you
+    like, because the digest task claims each period before it sends."""
+    from homeward.core.tasks import EMAIL_CLAIM_LEASE, send_digest_email
 
     now = now or timezone.now()
+    cut_off_mid_send = Exists(
+        Notification.objects.filter(
+            recipient_id=OuterRef("user_id"),
+            read_at__isnull=True,
+            emailed_at__isnull=True,
+            claimed_at__lt=now - EMAIL_CLAIM_LEASE,
+        )
+    )
     queued = 0
     for frequency, period in DIGEST_PERIODS.items():
         due = (
@@ -77,7 +86,11 @@ def enqueue_due_digests(now: datetime | None = None) -> int:
                 email_frequency=frequency, unread_count__gt=0, user__is_active=True
             )
             .exclude(user__email="")
-            .filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - period))
+            .filter(
+                Q(last_digest_at__isnull=True)
+                | Q(last_digest_at__lte=now - period)
+                | cut_off_mid_send
+            )
         )
         for user_id in due.values_list("user_id", flat=True).iterator():
             send_digest_email.enqueue(user_id)

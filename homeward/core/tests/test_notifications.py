@@ -4,6 +4,7 @@ and discreet e-mail sent once, after the change that caused it has been saved.""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from smtplib import SMTPException
 from unittest import mock
 
@@ -14,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import sign_in
@@ -21,7 +23,7 @@ from homeward.accounts import factories
 from homeward.accounts.models import Role
 from homeward.core.models import EmailFrequency, Notification, NotificationSettings
 from homeward.core.notifications import mark_read, notify, set_email_frequency, settings_for
-from homeward.core.tasks import send_digest_email, send_notification_email
+from homeward.core.tasks import EMAIL_CLAIM_LEASE, send_digest_email, send_notification_email
 
 pytestmark = pytest.mark.django_db
 
@@ -423,8 +425,72 @@ def test_a_failed_send_can_be_retried(member_with_email):
         send_notification_email.call(note.pk)
     note.refresh_from_db()
     assert note.emailed_at is None
+    assert note.claimed_at is None  # released, so the retry can take it at once
 
     assert send_notification_email.call(note.pk) is True
+    assert len(mail.outbox) == 1
+
+
+def test_email_is_claimed_before_the_mail_server_is_asked_and_marked_sent_after(
+    member_with_email,
+):
+    note = _unsent(member_with_email)
+    seen_during_send: list[tuple[object, object]] = []
+
+    def record_state(self: EmailMultiAlternatives) -> int:
+        seen_during_send.append(
+            Notification.objects.filter(pk=note.pk).values_list("claimed_at", "emailed_at").get()
+        )
+        return 1
+
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", record_state):
+        assert send_notification_email.call(note.pk) is True
+    [(claimed_at, emailed_at)] = seen_during_send
+    assert claimed_at is not None
+    assert emailed_at is None
+    note.refresh_from_db()
+    assert note.emailed_at is not None
+    assert note.emailed_at >= note.claimed_at == claimed_at
+
+
+def test_a_fresh_claim_held_elsewhere_sends_nothing_and_checks_again_when_it_runs_out(
+    member_with_email, database_tasks
+):
+    claimed_at = timezone.now() - timedelta(minutes=2)
+    note = Notification.objects.create(
+        recipient=member_with_email, kind="reply", title="Someone replied", claimed_at=claimed_at
+    )
+
+    assert send_notification_email.call(note.pk, 3) is False
+
+    assert mail.outbox == []
+    check = DBTaskResult.objects.get()
+    assert check.args_kwargs["args"] == [note.pk, 3]
+    assert claimed_at + EMAIL_CLAIM_LEASE <= check.run_after
+    assert check.run_after <= claimed_at + EMAIL_CLAIM_LEASE + timedelta(minutes=1)
+    assert Notification.objects.get(pk=note.pk).claimed_at == claimed_at
+
+
+def test_a_claim_older_than_the_lease_is_taken_and_sent_once(member_with_email):
+    note = Notification.objects.create(
+        recipient=member_with_email,
+        kind="reply",
+        title="Someone replied",
+        claimed_at=timezone.now() - EMAIL_CLAIM_LEASE - timedelta(seconds=1),
+    )
+
+    assert send_notification_email.call(note.pk) is True
+    assert send_notification_email.call(note.pk) is False
+
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=note.pk).emailed_at is not None
+
+
+def test_a_second_job_for_a_sent_email_queues_no_check(member_with_email, database_tasks):
+    note = _unsent(member_with_email)
+    assert send_notification_email.call(note.pk) is True
+    assert send_notification_email.call(note.pk) is False
+    assert DBTaskResult.objects.count() == 0
     assert len(mail.outbox) == 1
 
 

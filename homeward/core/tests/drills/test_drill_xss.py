@@ -49,12 +49,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def chunks(marker: str, size: int) -> list[str]:
-    """The corpus packed into texts of at most `size` characters, each starting with a marker
-    word that the drill looks for on the page ("xssmark<marker>n")."""
+def chunks(marker: str, size: int, payloads: list[str] | None = None) -> list[str]:
+    """The corpus (or the part of it given) packed into texts of at most `size` characters, each
+    starting with a marker word that the drill looks for on the page ("xssmark<marker>n")."""
     texts: list[str] = []
     current = ""
-    for payload in PAYLOADS:
+    for payload in PAYLOADS if payloads is None else payloads:
         piece = payload + "\n\n"
         head = f"xssmark{marker}{len(texts)}\n\n"
         if current and len(head) + len(current) + len(piece) > size:
@@ -98,7 +98,18 @@ def community_posts(world: World) -> tuple[list[str], list[str]]:
     set_trust_level(world.author, 3)
     category = make_category("Drill conversations", slug="drill")
     pages, markers = [f"/community/c/{category.slug}/"], []
-    for n, text in enumerate(chunks("post", 3000)):
+    # A message the forum refuses is never shown (a picture from another site: the author is
+    # told why), so only the payloads it accepts can be planted; the rest are counted.
+    accepted = []
+    for payload in PAYLOADS:
+        try:
+            services._cook(world.author, payload)
+        except services.PostRefused:
+            TALLY["xss drill: payloads refused before saving"] += 1
+        else:
+            accepted.append(payload)
+    assert len(accepted) > len(PAYLOADS) * 0.8, "the forum refuses most of the corpus"
+    for n, text in enumerate(chunks("post", 3000, accepted)):
         title = PAYLOADS[(n * 7) % len(PAYLOADS)][:100] or "x"
         topic = services.create_topic(world.author, category, title=title, body=text)
         pages.append(f"/community/t/{topic.pk}/")
