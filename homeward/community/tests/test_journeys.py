@@ -64,7 +64,7 @@ def test_new_member_starts_a_conversation_gets_a_reply_and_sees_it(
 
     # The new member sees the reply in their messages and follows it to the conversation.
     assert visit(phone, "/") == 200
-    expect(phone.get_by_role("link", name="Messages 1 unread")).to_be_visible()
+    expect(phone.get_by_role("link", name="Updates 1 unread")).to_be_visible()
     assert visit(phone, "/notifications/") == 200
     with next_page(phone):
         phone.get_by_role("link", name="Willow Nan 3 replied to your conversation").click()
