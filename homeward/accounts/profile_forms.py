@@ -74,7 +74,8 @@ class ProfileForm(forms.Form):
             str(p.pk): p for p in Prison.objects.open().only("pk", "name").order_by("name")
         }
         field = self.fields["prisons"]
-        assert isinstance(field, forms.MultipleChoiceField)  # nosec B101 (narrows the type for mypy)
+        # B101: the assert narrows the type for mypy.
+        assert isinstance(field, forms.MultipleChoiceField)  # nosec B101
         field.choices = [(pk, p.name) for pk, p in self._prisons.items()]
         field.widget.attrs["size"] = 8
         self.processed_avatar: bytes | None = None

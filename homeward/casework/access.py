@@ -15,7 +15,9 @@ from homeward.casework.models import (
     Concern,
     Note,
     OnwardReferral,
+    Partner,
     Referral,
+    RoutingRule,
 )
 
 if TYPE_CHECKING:
@@ -111,3 +113,33 @@ def get_concern_for(user: User, pk: int) -> Concern:
 def _organisation_ids(user: User) -> list[int]:
     membership = policies.casework_membership(user)
     return [] if membership is None else [membership.organisation_id]
+
+
+def get_partner_for(user: User, pk: int) -> Partner:
+    """A partner of the organisation the member manages casework for (managers only)."""
+    membership = policies.casework_membership(user)
+    if membership is None or not policies.can_change_settings(user):
+        raise Http404
+    partner = (
+        Partner.objects.filter(organisation_id=membership.organisation_id, pk=pk)
+        .select_related("directory_service")
+        .first()
+    )
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def get_rule_for(user: User, pk: int) -> RoutingRule:
+    """A routing rule of the organisation the member manages casework for (managers only)."""
+    membership = policies.casework_membership(user)
+    if membership is None or not policies.can_change_settings(user):
+        raise Http404
+    rule = (
+        RoutingRule.objects.filter(organisation_id=membership.organisation_id, pk=pk)
+        .select_related("partner", "organisation")
+        .first()
+    )
+    if rule is None:
+        raise Http404
+    return rule

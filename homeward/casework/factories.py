@@ -26,8 +26,28 @@ if TYPE_CHECKING:
 SURNAMES = (
     "Coleman", "Patel", "Okafor", "Murphy", "Hughes", "Khan", "Evans", "Nowak", "Walsh",
     "Bennett", "Ahmed", "Clarke", "Doyle", "Fraser", "Grant", "Hussain", "Lewis", "Mensah",
+    "Atkinson", "Begum", "Brennan", "Campbell", "Chowdhury", "Davies", "Ellis", "Flynn",
+    "Gallagher", "Harris", "Jackson", "Jones", "Kowalski", "Lloyd", "Mahmood", "McCarthy",
+    "Mitchell", "Morgan", "O'Brien", "Osei", "Parry", "Quinn", "Reid", "Robinson", "Shah",
+    "Simpson", "Taylor", "Thompson", "Turner", "Ward", "Watson", "Williams", "Wright", "Young",
 )  # fmt: skip
-FIRST = ("Steph", "Cara", "Zoe", "Jerry", "Ryan", "Amira", "Leon", "Maya", "Tom", "Ella", "Kofi")
+ADULTS = (
+    "Steph", "Jerry", "Ryan", "Amira", "Leon", "Tom", "Kofi", "Donna", "Gary", "Nadia",
+    "Shaun", "Kerry", "Mandy", "Darren", "Fatima", "Lee", "Joanne", "Wayne", "Priya", "Claire",
+)  # fmt: skip
+CHILDREN = (
+    "Ava", "Cara", "Zoe", "Maya", "Ella", "Alfie", "Noah", "Isla", "Leo", "Amelia", "Harley",
+    "Mason", "Ruby", "Aisha", "Jayden", "Lily", "Oscar", "Evie", "Tyler", "Freya",
+)  # fmt: skip
+
+
+def family_names(r: random.Random, count: int) -> list[str]:
+    """`count` surnames for demo families, each used once while the list lasts (then again:
+    unrelated families do share surnames)."""
+    names = r.sample(SURNAMES, min(count, len(SURNAMES)))
+    return names + [r.choice(SURNAMES) for _ in range(count - len(names))]
+
+
 REQUESTS = (
     "Please ring my partner, I haven't heard from her since I came in.",
     "Can you help my mum book a visit? She doesn't use the internet.",
@@ -46,7 +66,7 @@ def make_referral(
     organisation: Organisation,
     *,
     family_name: str = "Coleman",
-    contact_name: str = "Steph Coleman",
+    contact_name: str = "",
     children: tuple[tuple[str, date], ...] = (),
     prisoner_name: str = "Geoff Coleman",
     prison: Prison | None = None,
@@ -58,7 +78,7 @@ def make_referral(
 ) -> Referral:
     data = ReferralData(
         family_name=family_name,
-        contact_name=contact_name,
+        contact_name=contact_name or f"Steph {family_name}",
         contact_phone=contact_phone,
         children=[Child(n, b) for n, b in children],
         prisoner_name=prisoner_name,
@@ -87,10 +107,12 @@ def make_case(
     prisoner_name: str = "Geoff Coleman",
     prison: Prison | None = None,
     submitted_by: User | None = None,
+    contact_name: str = "",
 ) -> Case:
     referral = make_referral(
         organisation,
         family_name=family_name,
+        contact_name=contact_name,
         children=children,
         consent_sharing=consent_sharing,
         prisoner_name=prisoner_name,
@@ -123,16 +145,18 @@ def seed_casework(
 
         prisons = list(Prison.objects.open().defer("record").order_by("code")[:8])
     made = 0
+    names = family_names(r, size + 6 + 5)
     for i in range(size + 6):
         holder = worker if i < size else advocate
-        name = SURNAMES[i % len(SURNAMES)] + ("" if i < len(SURNAMES) else f"-{i}")
+        name = names[i]
         kids = tuple(
-            (r.choice(FIRST), child_born(r.randint(1, 17), day_offset=r.randint(1, 300)))
+            (r.choice(CHILDREN), child_born(r.randint(1, 17), day_offset=r.randint(1, 300)))
             for _ in range(r.randint(0, 3))
         )
         case = make_case(
             organisation, holder, family_name=name, children=kids,
-            consent_sharing=i % 4 != 0, prisoner_name=f"{r.choice(FIRST)} {name}",
+            consent_sharing=i % 4 != 0, prisoner_name=f"{r.choice(ADULTS)} {name}",
+            contact_name=f"{r.choice(ADULTS)} {name}",
             prison=r.choice(prisons) if prisons else None,
         )  # fmt: skip
         made += 1
@@ -175,10 +199,10 @@ def seed_casework(
                  "notes": "Family agreed Jerry can return home on release."},
                 [{"description": "Confirm the release address with probation"}],
             )  # fmt: skip
-    for i in range(5):
+    for i, name in enumerate(names[size + 6 :]):
         make_referral(
-            organisation, family_name=f"{SURNAMES[(i * 5) % len(SURNAMES)]}-new{i}",
-            children=(("Ava", child_born(3 + i * 3)),),
+            organisation, family_name=name, contact_name=f"{r.choice(ADULTS)} {name}",
+            children=((r.choice(CHILDREN), child_born(3 + i * 3)),),
             source=Referral.Source.PAPER if i % 2 else Referral.Source.PROFESSIONAL,
         )  # fmt: skip
     return made

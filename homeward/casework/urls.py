@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from homeward.casework.views import cases, public, referrals, work
+from homeward.casework.views import settings as org_settings
 
 app_name = "casework"
 
@@ -23,6 +24,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("caseloads/", work.caseloads, name="caseloads"),
     path("applications/", work.applications, name="applications"),
     path("settings/", work.settings_edit, name="settings"),
+    path("settings/partners/", org_settings.partners, name="partners"),
+    path("settings/partners/new/", org_settings.partner_add, name="partner_add"),
+    path("settings/partners/<int:pk>/", org_settings.partner_edit, name="partner_edit"),
+    path("settings/rules/new/", org_settings.rule_add, name="rule_add"),
+    path("settings/rules/<int:pk>/", org_settings.rule_edit, name="rule_edit"),
+    path("settings/rules/<int:pk>/delete/", org_settings.rule_delete, name="rule_delete"),
     path("cases/<int:pk>/", cases.case_detail, name="case"),
     path("cases/<int:pk>/viewers/", cases.case_viewers, name="case_viewers"),
     path("cases/<int:pk>/stage/", cases.case_stage, name="case_stage"),

@@ -82,7 +82,8 @@ class PrisonerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["prison"]
-        assert isinstance(field, forms.ModelChoiceField)  # nosec B101 (narrows the type for mypy)
+        # B101: the assert narrows the type for mypy.
+        assert isinstance(field, forms.ModelChoiceField)  # nosec B101
         field.queryset = Prison.objects.open().only("code", "name").order_by("name")
         field.label = "Prison"
 
@@ -258,7 +259,8 @@ class OnwardForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["destination"]
-        assert isinstance(field, forms.ChoiceField)  # nosec B101 (narrows the type for mypy)
+        # B101: the assert narrows the type for mypy.
+        assert isinstance(field, forms.ChoiceField)  # nosec B101
         field.choices = choices
         if not manager:
             del self.fields["override_reason"]

@@ -108,7 +108,8 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["prison"]
-        assert isinstance(field, forms.ModelChoiceField)  # nosec B101 (narrows the type for mypy)
+        # B101: the assert narrows the type for mypy.
+        assert isinstance(field, forms.ModelChoiceField)  # nosec B101
         field.queryset = Prison.objects.open().only("code", "name").order_by("name")
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4())
@@ -226,7 +227,8 @@ class AcceptForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, duplicate: Family | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["worker"]
-        assert isinstance(field, forms.ModelChoiceField)  # nosec B101 (narrows the type for mypy)
+        # B101: the assert narrows the type for mypy.
+        assert isinstance(field, forms.ModelChoiceField)  # nosec B101
         field.queryset = staff
         if duplicate is None:
             del self.fields["merge"]

@@ -61,7 +61,6 @@ def email_later(to: str, subject: str, template: str, context: dict[str, Any]) -
 
 
 @transaction.atomic
-@transaction.atomic
 def save_settings(actor: User, form: Any) -> None:
     """Save the managers' settings form (a ModelForm over CaseworkSettings), audited."""
     from homeward.core import audit

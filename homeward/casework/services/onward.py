@@ -4,7 +4,7 @@ made only through the consent gate, answered, and (if staff choose) told to the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 # Seed 004: under-fives to the local Children's Centre, 5 to 19 to Families First.
 DEFAULT_RULES = (
-    ("Local Children's Centre", 0, 4),
-    ("Families First", 5, 19),
+    ("Local Children's Centre", 0, 4, "Stay and play, health visitors and parenting support."),
+    ("Families First", 5, 19, "Early help for families with children and young people."),
 )
 
 
@@ -34,31 +34,99 @@ class Suggestion:
 
 
 def ensure_default_rules(organisation: Organisation) -> None:
-    """Give an organisation the seed-004 routing rules if it has none yet."""
-    if RoutingRule.objects.filter(organisation=organisation).exists():
+    """Give an organisation the seed-004 partners and routing rules the first time it needs
+    them. Once it has any partner (partners are retired, never deleted) its own choices stand:
+    removing every rule does not bring the defaults back."""
+    if Partner.objects.filter(organisation=organisation).exists():
         return
-    for name, low, high in DEFAULT_RULES:
-        partner, _ = Partner.objects.get_or_create(organisation=organisation, name=name)
-        RoutingRule.objects.create(
-            organisation=organisation, partner=partner, min_age=low, max_age=high
-        )
+    with transaction.atomic():
+        for position, (name, low, high, offers) in enumerate(DEFAULT_RULES, start=1):
+            partner = Partner.objects.create(organisation=organisation, name=name, offers=offers)
+            RoutingRule.objects.create(
+                organisation=organisation, partner=partner, min_age=low, max_age=high,
+                position=position,
+            )  # fmt: skip
 
 
 def suggestions(case: Case, children: list[Person]) -> list[Suggestion]:
-    """Partners the routing rules suggest for this family's children, by age."""
+    """Partners the routing rules suggest for this family's children, by age, in the rules'
+    order (overlapping rules suggest each of their partners). Retired partners are skipped."""
     rules = list(
-        RoutingRule.objects.filter(organisation_id=case.organisation_id).select_related("partner")
+        RoutingRule.objects.filter(
+            organisation_id=case.organisation_id, partner__retired_at__isnull=True
+        ).select_related("partner")
     )
     found: dict[int, Suggestion] = {}
-    for child in children:
-        age = child.age
-        if age is None:
-            continue
-        for rule in rules:
-            if rule.matches(age):
+    for rule in rules:
+        for child in children:
+            age = child.age
+            if age is not None and rule.matches(age):
                 found.setdefault(rule.partner_id, Suggestion(rule.partner, []))
-                found[rule.partner_id].children.append(child)
+                if child not in found[rule.partner_id].children:
+                    found[rule.partner_id].children.append(child)
     return list(found.values())
+
+
+# The organisation's partners and routing rules (managers) ----------------------------------
+
+PARTNER_FIELDS = ("name", "offers", "contact", "email", "phone", "directory_service")
+RULE_FIELDS = ("min_age", "max_age", "partner", "position")
+
+
+@transaction.atomic
+def save_partner(
+    actor: User, organisation: Organisation, data: dict[str, Any], partner: Partner | None = None
+) -> Partner:
+    """Add a partner, or change one (retire it with data["retired"], bring it back without)."""
+    created = partner is None
+    if partner is None:
+        partner = Partner(organisation=organisation)
+    for name in PARTNER_FIELDS:
+        setattr(partner, name, data[name])
+    retired = bool(data.get("retired"))
+    if retired and partner.retired_at is None:
+        partner.retired_at = timezone.now()
+    elif not retired:
+        partner.retired_at = None
+    if created:
+        partner.save()
+    else:
+        partner.save(update_fields=[*PARTNER_FIELDS, "retired_at"])
+    audit.record(
+        actor, "casework.partner_added" if created else "casework.partner_changed", partner,
+        organisation=organisation, retired=partner.retired_at is not None,
+    )  # fmt: skip
+    return partner
+
+
+@transaction.atomic
+def save_rule(
+    actor: User, organisation: Organisation, data: dict[str, Any], rule: RoutingRule | None = None
+) -> RoutingRule:
+    created = rule is None
+    if rule is None:
+        rule = RoutingRule(organisation=organisation)
+    for name in RULE_FIELDS:
+        setattr(rule, name, data[name])
+    if created:
+        rule.save()
+    else:
+        rule.save(update_fields=list(RULE_FIELDS))
+    audit.record(
+        actor, "casework.routing_rule_added" if created else "casework.routing_rule_changed",
+        rule, organisation=organisation, min_age=rule.min_age, max_age=rule.max_age,
+        partner=rule.partner_id,
+    )  # fmt: skip
+    return rule
+
+
+@transaction.atomic
+def delete_rule(actor: User, rule: RoutingRule) -> None:
+    audit.record(
+        actor, "casework.routing_rule_removed", rule, organisation=rule.organisation,
+        min_age=rule.min_age, max_age=rule.max_age, partner=rule.partner_id,
+    )  # fmt: skip
+    rule.delete()
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from homeward.casework.models import (
     Partner,
     PlanAction,
     Referral,
+    RoutingRule,
     SavedView,
     Stage,
 )
@@ -61,6 +62,7 @@ CASE_A = override(ORG_A_RECORD, advocate_a=NOT_FOUND)
 MANAGERS_ONLY = override(CASE_A, worker_a=NOT_FOUND)
 ORG_MANAGERS = override(ORG_STAFF, worker_a=NOT_FOUND, advocate_a=NOT_FOUND, worker_b=NOT_FOUND)
 POST_ONLY = dict.fromkeys(ROLES, NOT_ALLOWED)
+TO_PARTNERS = override(ORG_MANAGERS, **dict.fromkeys(MANAGERS_A, redirect("casework:partners")))
 
 
 # The world ------------------------------------------------------------------------------------
@@ -157,6 +159,27 @@ def _onward(scene: Scene) -> OnwardReferral:
             _user(scene, "worker_a"), case, reason="School", partner=partner
         )
     return found
+
+
+def _partner(scene: Scene) -> Partner:
+    onward.ensure_default_rules(scene.org_a)
+    return Partner.objects.get(organisation=scene.org_a, name="Families First")
+
+
+def _rule(scene: Scene) -> RoutingRule:
+    return RoutingRule.objects.filter(partner=_partner(scene)).get()
+
+
+def _partner_state(scene: Scene) -> tuple[Any, ...]:
+    return tuple(Partner.objects.filter(organisation=scene.org_a).values_list("name", "offers"))
+
+
+def _rule_state(scene: Scene) -> tuple[Any, ...]:
+    return tuple(
+        RoutingRule.objects.filter(organisation=scene.org_a).values_list(
+            "min_age", "max_age", "partner_id", "position"
+        )
+    )
 
 
 def _concern(scene: Scene) -> Concern:
@@ -409,6 +432,75 @@ ENTRIES: dict[str, Entry] = {
             answers=override(
                 ORG_MANAGERS, **dict.fromkeys(MANAGERS_A, redirect("casework:settings"))
             ),
+            changes=frozenset(MANAGERS_A),
+        ),
+    ),
+    # The organisation's partners and routing rules: its managers only; anyone else gets 404.
+    "casework:partners": Entry(
+        get=ORG_MANAGERS,
+        setup=_partner,
+        wrong_method=WrongMethod("post", "manager_a"),
+    ),
+    "casework:partner_add": Entry(
+        get=ORG_MANAGERS,
+        wrong_method=WrongMethod("put", "manager_a"),
+        post=PostCheck(
+            data=lambda s: {"name": "Little Oaks Nursery", "offers": "Places"},
+            state=_partner_state,
+            answers=TO_PARTNERS,
+            changes=frozenset(MANAGERS_A),
+        ),
+    ),
+    "casework:partner_edit": Entry(
+        get=ORG_MANAGERS,
+        kwargs=_pk(_partner),
+        wrong_method=WrongMethod("put", "manager_a"),
+        post=PostCheck(
+            data=lambda s: {"name": "Families First", "offers": "Family days"},
+            state=_partner_state,
+            answers=TO_PARTNERS,
+            changes=frozenset(MANAGERS_A),
+        ),
+    ),
+    "casework:rule_add": Entry(
+        get=ORG_MANAGERS,
+        setup=_partner,
+        wrong_method=WrongMethod("put", "manager_a"),
+        post=PostCheck(
+            data=lambda s: {
+                "min_age": 2,
+                "max_age": 4,
+                "partner": _partner(s).pk,
+                "position": 3,
+            },
+            state=_rule_state,
+            answers=TO_PARTNERS,
+            changes=frozenset(MANAGERS_A),
+        ),
+    ),
+    "casework:rule_edit": Entry(
+        get=ORG_MANAGERS,
+        kwargs=_pk(_rule),
+        wrong_method=WrongMethod("put", "manager_a"),
+        post=PostCheck(
+            data=lambda s: {
+                "min_age": 5,
+                "max_age": 18,
+                "partner": _partner(s).pk,
+                "position": 2,
+            },
+            state=_rule_state,
+            answers=TO_PARTNERS,
+            changes=frozenset(MANAGERS_A),
+        ),
+    ),
+    "casework:rule_delete": Entry(
+        get=POST_ONLY,
+        kwargs=_pk(_rule),
+        post=PostCheck(
+            data=lambda s: {},
+            state=_rule_state,
+            answers=TO_PARTNERS,
             changes=frozenset(MANAGERS_A),
         ),
     ),
@@ -786,6 +878,11 @@ CEILINGS: dict[str, dict[str, int]] = {
         "worker_b": 9,
     },
     "casework:settings": {"manager_a": 14, "orgadmin_a": 14},
+    "casework:partners": {"manager_a": 12, "orgadmin_a": 12},
+    "casework:partner_add": {"manager_a": 9, "orgadmin_a": 9},
+    "casework:partner_edit": {"manager_a": 10, "orgadmin_a": 10},
+    "casework:rule_add": {"manager_a": 10, "orgadmin_a": 10},
+    "casework:rule_edit": {"manager_a": 11, "orgadmin_a": 11},
     "casework:today": {
         "advocate_a": 15,
         "manager_a": 15,
@@ -795,3 +892,17 @@ CEILINGS: dict[str, dict[str, int]] = {
     },
 }
 ENTRIES = {name: replace(entry, queries=CEILINGS.get(name, {})) for name, entry in ENTRIES.items()}
+
+# Platform admin's ceilings on the casework admin changelists.
+ADMIN_QUERIES: dict[str, int] = {
+    "admin:casework_application_changelist": 10,
+    "admin:casework_case_changelist": 11,
+    "admin:casework_caseworksettings_changelist": 10,
+    "admin:casework_concern_changelist": 10,
+    "admin:casework_consent_changelist": 10,
+    "admin:casework_consentoverride_changelist": 10,
+    "admin:casework_onwardreferral_changelist": 10,
+    "admin:casework_partner_changelist": 10,
+    "admin:casework_referral_changelist": 12,
+    "admin:casework_routingrule_changelist": 10,
+}

@@ -141,3 +141,77 @@ def test_a_manager_reassigns_a_case(
     expect(phone.get_by_text(f"Case {case.reference} passed to worker-a-two.")).to_be_visible()
     case.refresh_from_db()
     assert case.worker == colleague
+
+
+def test_a_manager_adds_a_partner_and_a_routing_rule_then_a_worker_refers_to_the_directory(
+    phone: Page, prisons: None, org_a: Organisation, worker_a: User, manager_a: User
+) -> None:
+    from homeward.casework.models import Partner, RoutingRule
+    from homeward.directory.factories import make_service
+
+    service = make_service("Sunbeam Family Hub")
+    case = factories.make_case(org_a, worker_a, children=(("Cara", factories.child_born(3)),))
+    sign_in_through_page(
+        phone, manager_a.username, DEMO_PASSWORD, next_path="/casework/settings/",
+        totp_secret=DEMO_TOTP_SECRET,
+    )  # fmt: skip
+    with next_page(phone):
+        phone.get_by_role("link", name="Partners and routing rules").click()
+    expect(phone.get_by_role("link", name="Families First")).to_be_visible()  # the defaults
+    with next_page(phone):
+        phone.get_by_role("link", name="Add a partner").click()
+    phone.get_by_label("Find their page in the Directory by name").fill("sunbeam")
+    with next_page(phone):
+        phone.get_by_role("button", name="Find").click()
+    phone.get_by_label("Name", exact=True).fill("Little Oaks Nursery")
+    phone.get_by_label("What they offer").fill("Free places for two-year-olds")
+    phone.get_by_label("Their page in the Directory", exact=True).select_option(str(service.pk))
+    with next_page(phone):
+        phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Little Oaks Nursery added.")).to_be_visible()
+    assert Partner.objects.get(name="Little Oaks Nursery").directory_service == service
+
+    with next_page(phone):
+        phone.get_by_role("link", name="Add a routing rule").click()
+    phone.get_by_label("From age").fill("4")
+    phone.get_by_label("To age (this age included)").fill("2")
+    phone.get_by_label("Suggest this partner").select_option(label="Little Oaks Nursery")
+    with next_page(phone):
+        phone.get_by_role("button", name="Save").click()
+    expect(phone.locator("#id_max_age_error")).to_contain_text(  # beside the field
+        "The oldest age can't be below the youngest (4)."
+    )
+    phone.get_by_label("From age").fill("2")
+    phone.get_by_label("To age (this age included)").fill("4")
+    with next_page(phone):
+        phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("Routing rule added.")).to_be_visible()
+    assert RoutingRule.objects.filter(partner__name="Little Oaks Nursery").count() == 1
+
+    phone.context.clear_cookies()
+    sign_in_through_page(
+        phone, worker_a.username, DEMO_PASSWORD, next_path=f"/casework/cases/{case.pk}/onward/",
+        totp_secret=DEMO_TOTP_SECRET,
+    )  # fmt: skip
+    expect(
+        phone.get_by_label(re.compile(r"Little Oaks Nursery \(suggested for Cara, 3\)"))
+    ).to_be_visible()
+    phone.get_by_label("Or find a service in the Directory by name").fill("Sunbeam")
+    with next_page(phone):
+        phone.get_by_role("button", name="Find").click()
+    phone.get_by_label(re.compile(r"Sunbeam Family Hub .*from the Directory")).check()
+    phone.get_by_label("Why").fill("Drop-in sessions near home.")
+    with next_page(phone):
+        phone.get_by_role("button", name="Make the referral").click()
+    expect(phone.get_by_text("Referred to Sunbeam Family Hub.")).to_be_visible()
+    assert OnwardReferral.objects.get().directory_service == service
+
+
+def test_a_family_member_asks_for_support_from_the_landing_page(
+    phone: Page, prisons: None, org_a: Organisation, family: User
+) -> None:
+    sign_in_through_page(phone, family.username, DEMO_PASSWORD, next_path="/")
+    expect(phone.get_by_role("heading", name="Ask a support worker for help")).to_be_visible()
+    with next_page(phone):
+        phone.get_by_role("link", name=f"Ask {org_a.name} for support").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(f"Ask {org_a.name} for support")

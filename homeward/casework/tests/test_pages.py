@@ -152,3 +152,23 @@ def test_a_worker_saves_a_filtered_view_and_opens_it_again(client, org_a, worker
     assert "Quiet ones" in page and "whose=mine&amp;quiet=on" in page and "evil" not in page
     sign_in(client, manager_a)
     assert "Quiet ones" not in client.get(reverse("casework:saved_views")).content.decode()
+
+
+def test_todays_actions_mark_overdue_ones_after_the_due_date_not_in_brackets(
+    client, worker_a, case_a
+):
+    today = timezone.localdate()
+    for text, due in (("Ring school", today - timedelta(days=2)), ("Book visit", today)):
+        cases.add_action(
+            worker_a,
+            case_a,
+            {"description": text, "owner": worker_a, "owner_label": "", "due_on": due},
+        )
+    sign_in(client, worker_a)
+    page = client.get(reverse("casework:today")).content.decode()
+    late = (
+        f'Ring school · due {today - timedelta(days=2):%-d %b} <span class="cw-flag">overdue</span>'
+    )
+    assert late in page
+    assert f"Book visit · due {today:%-d %b}</li>" in page  # due today is not overdue
+    assert "(<span" not in page and "( " not in page

@@ -15,6 +15,7 @@ from homeward.accounts.models import Organisation
 from homeward.accounts.policies import acting_user
 from homeward.casework.forms.cases import FeedbackForm
 from homeward.casework.forms.referrals import ProfessionalReferralForm, SelfReferralForm
+from homeward.casework.home import support_organisations
 from homeward.casework.models import Case, Referral, Stage
 from homeward.casework.services import cases as case_actions
 from homeward.casework.services.referrals import submit_referral
@@ -87,7 +88,11 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-created_at")
     )
-    return render(request, "casework/my_referrals.html", {"referrals": referrals})
+    return render(
+        request,
+        "casework/my_referrals.html",
+        {"referrals": referrals, "organisations": support_organisations(request.user)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

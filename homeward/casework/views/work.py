@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_safe
 
 from homeward.accounts.models import STAFF_ROLES, Membership
@@ -30,7 +32,7 @@ from homeward.casework.forms.cases import (
     OnwardResponseForm,
     RestrictionForm,
 )
-from homeward.casework.forms.settings import SettingsForm
+from homeward.casework.forms.settings import SettingsForm, find_services, service_label
 from homeward.casework.models import (
     Application,
     Case,
@@ -54,6 +56,7 @@ from homeward.casework.views.common import (
     organisation,
 )
 from homeward.core.ratelimit import rate_limit
+from homeward.directory.models import Service
 
 # Applications ----------------------------------------------------------------------------------
 
@@ -133,28 +136,60 @@ def applications(request: HttpRequest) -> HttpResponse:
 # Onward referrals ------------------------------------------------------------------------------
 
 
-def _destinations(case: Case) -> tuple[list[tuple[str, str]], list[Any]]:
+def _destinations(
+    case: Case, service_query: str, chosen: str
+) -> tuple[list[tuple[str, str]], list[Any], list[Service]]:
+    """What the worker may refer to: the partners the routing rules suggest first, the other
+    current partners, then Directory services found by name (and the one already chosen)."""
     onward_actions.ensure_default_rules(case.organisation)
     children = [p for p in case.family.people.all() if p.kind == "child"]
     suggested = onward_actions.suggestions(case, children)
     first = {s.partner.pk for s in suggested}
-    partners = list(Partner.objects.filter(organisation_id=case.organisation_id))
+    partners = list(Partner.objects.current().filter(organisation_id=case.organisation_id))
+    kept = None
+    chosen_id = (
+        _uuid_or_none(chosen.removeprefix("service:")) if chosen.startswith("service:") else None
+    )
+    if chosen_id is not None:
+        kept = Service.objects.listed().select_related("organization").filter(pk=chosen_id).first()
+    services = find_services(service_query, kept)
     choices = [
         (
             f"partner:{s.partner.pk}",
-            f"{s.partner.name} (suggested for {', '.join(f'{c.name}, {c.age}' for c in s.children)})",
+            _partner_label(
+                s.partner,
+                f" (suggested for {', '.join(f'{c.name}, {c.age}' for c in s.children)})",
+            ),
         )
         for s in suggested
-    ] + [(f"partner:{p.pk}", p.name) for p in partners if p.pk not in first]
-    return choices, suggested
+    ] + [(f"partner:{p.pk}", _partner_label(p)) for p in partners if p.pk not in first]
+    choices += [(f"service:{s.pk}", f"{service_label(s)}, from the Directory") for s in services]
+    return choices, suggested, services
+
+
+def _partner_label(partner: Partner, suggested: str = "") -> str:
+    offers = Truncator(" ".join(partner.offers.split())).chars(90)
+    return f"{partner.name}{suggested}{': ' + offers if offers else ''}"
+
+
+def _uuid_or_none(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
 
 
 @require_http_methods(["GET", "POST"])
 @casework_staff
 def onward_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refer the family to a partner (suggested from the children's ages) or to a Directory
+    service found by name (a GET search, so it works without JavaScript)."""
     user = me(request)
     case = get_case_for(user, pk)
-    choices, suggested = _destinations(case)
+    service_query = request.POST.get("service_q") or request.GET.get("service_q", "")
+    choices, suggested, services = _destinations(
+        case, service_query, request.POST.get("destination", "")
+    )
     form = OnwardForm(
         request.POST or None,
         choices=choices,
@@ -162,23 +197,30 @@ def onward_new(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"destination": choices[0][0] if suggested else None},
     )
     if request.method == "POST" and form.is_valid():
-        partner = Partner.objects.get(
-            organisation_id=case.organisation_id,
-            pk=int(form.cleaned_data["destination"].split(":")[1]),
-        )
+        kind, _, key = form.cleaned_data["destination"].partition(":")
+        partner = service = None
+        if kind == "partner":
+            partner = Partner.objects.current().get(organisation_id=case.organisation_id, pk=key)
+        else:
+            service = next(s for s in services if str(s.pk) == key)
         try:
-            onward_actions.refer_onward(
-                user, case, reason=form.cleaned_data["reason"], partner=partner,
+            made = onward_actions.refer_onward(
+                user, case, reason=form.cleaned_data["reason"], partner=partner, service=service,
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )  # fmt: skip
         except ConsentRequired as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Referred to {partner.name}.")
+            messages.success(request, f"Referred to {made.recipient_name}.")
             return redirect("casework:case", pk=case.pk)
     return render(
-        request, "casework/onward_new.html", {"case": case, "form": form, "suggested": suggested}
-    )
+        request,
+        "casework/onward_new.html",
+        {
+            "case": case, "form": form, "suggested": suggested, "service_query": service_query,
+            "services_found": [s for s in services if service_query],
+        },
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
