@@ -7,8 +7,8 @@ import random
 from collections.abc import Sequence
 
 from homeward.accounts.models import User
-from homeward.community import policies, services
-from homeward.community.models import Category, MemberStanding, Topic, TrustLevel
+from homeward.community import policies, polls, services
+from homeward.community.models import Category, MemberStanding, PollOption, Topic, TrustLevel
 from homeward.community.services import CategorySpec
 
 CATEGORIES = (
@@ -115,6 +115,16 @@ _CONVERSATIONS = (
 )
 
 
+# Demo polls, by the title of the conversation that carries one.
+_POLLS = {
+    "Small things that got you through this week": polls.PollSpec(
+        "What helps you most on a hard day?",
+        ["Talking to someone", "Getting outside", "A good night's sleep", "Keeping busy"],
+        multiple=True,
+    ),
+}
+
+
 def seed_community(members: Sequence[User], staff: Sequence[User], *, seed: int = 20261123) -> int:
     """Categories and a handful of warm conversations. Safe to run again: it adds nothing the
     second time. Returns how many conversations it created."""
@@ -132,10 +142,19 @@ def seed_community(members: Sequence[User], staff: Sequence[User], *, seed: int 
             continue
         author = writers[created % len(writers)]
         try:
-            topic = services.create_topic(author, category, title=title, body=opening)
+            topic = services.create_topic(
+                author, category, title=title, body=opening, poll=_POLLS.get(title)
+            )
         except services.PostRefused:
             continue  # a brand-new demo member has used up their first day
         created += 1
+        if title in _POLLS:
+            options = list(
+                PollOption.objects.filter(poll__topic=topic).values_list("pk", flat=True)
+            )
+            for voter in writers:
+                if policies.can_read(voter, category):
+                    polls.vote(voter, topic, r.sample(options, r.randint(1, 2)))
         for text in replies:
             others = [w for w in writers if w.pk != author.pk] or writers
             try:

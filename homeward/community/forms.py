@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+
+from homeward.community.models.forum import NotificationLevel
+from homeward.community.models.polls import MAX_OPTIONS, MIN_OPTIONS
 
 BODY_HELP = (
     "Write as you would to a friend. **Bold**, lists with - and links work. "
@@ -41,6 +45,70 @@ class TopicForm(forms.Form):
         },
     )
     body = _body("Your message")
+    # An optional poll (shown under the first message; see community/polls.py).
+    poll_question = forms.CharField(
+        label="Poll question (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave empty for no poll.",
+        error_messages={"max_length": "Make the question shorter (at most 200 characters)."},
+    )
+    poll_options = forms.CharField(
+        label="Poll answers, one on each line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Between 2 and 10 answers.",
+    )
+    poll_multiple = forms.BooleanField(
+        label="Members may choose more than one answer", required=False
+    )
+    poll_closes = forms.DateTimeField(
+        label="Close the poll on (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text="Leave empty to keep it open until you close it.",
+        error_messages={"invalid": "Give a date and time, e.g. 2026-12-01 18:00."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        question = data.get("poll_question", "").strip()
+        lines = [" ".join(line.split()) for line in data.get("poll_options", "").splitlines()]
+        options = [line for line in lines if line]
+        if not question:
+            if options:
+                self.add_error(
+                    "poll_question", "Add the question your poll asks, or remove the answers."
+                )
+            return data
+        if len(options) < MIN_OPTIONS:
+            self.add_error("poll_options", "Give at least 2 answers, one on each line.")
+        elif len(options) > MAX_OPTIONS:
+            self.add_error("poll_options", f"Give at most {MAX_OPTIONS} answers.")
+        elif len({o.lower() for o in options}) != len(options):
+            self.add_error("poll_options", "Each answer needs to be different.")
+        elif any(len(o) > 100 for o in options):
+            self.add_error("poll_options", "Keep each answer under 100 characters.")
+        closes = data.get("poll_closes")
+        if closes is not None and closes <= timezone.now():
+            self.add_error("poll_closes", "Choose a time in the future.")
+        data["poll_option_list"] = options
+        return data
+
+    def poll_spec(self) -> Any:
+        """The poll to make with the conversation, or None."""
+        from homeward.community.polls import PollSpec
+
+        data = self.cleaned_data
+        if not data.get("poll_question", "").strip():
+            return None
+        return PollSpec(
+            question=data["poll_question"],
+            options=data["poll_option_list"],
+            multiple=data["poll_multiple"],
+            closes_at=data.get("poll_closes"),
+        )
 
 
 class ReplyForm(forms.Form):
@@ -236,3 +304,19 @@ class SplitForm(forms.Form):
         max_length=120,
         error_messages={"required": "Give the new conversation a title."},
     )
+
+
+class LevelForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label="Notifications for this conversation",
+        coerce=int,
+        choices=[(level.value, level.label) for level in reversed(NotificationLevel)],
+        error_messages={"invalid_choice": "Choose one of the levels listed."},
+    )
+
+
+class DraftForm(forms.Form):
+    """A draft is whatever was typed so far: nothing is required, nothing is too short."""
+
+    title = forms.CharField(required=False, max_length=500)
+    body = forms.CharField(required=False, max_length=MAX_BODY * 2, strip=False)

@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.accounts.policies import is_moderator, is_staff
-from homeward.community import moderation, policies, trust
+from homeward.community import drafts, moderation, policies, polls, topic_levels, trust
 from homeward.community.models import (
     POSTS_PER_PAGE,
     Bookmark,
     Category,
     MemberStanding,
+    NotificationLevel,
     Post,
     PostRevision,
     Reaction,
@@ -97,8 +98,8 @@ def get_post_for(user: User, pk: int) -> Post:
 
 
 def latest_topics_for(user: User | AnonymousUser, count: int = 5) -> list[Topic]:
-    """The conversations with the newest messages that this member may read: one query (the
-    member's trust level is read inside it), for the landing page."""
+    """The conversations with the newest messages that this member may read and hasn't muted:
+    one query (the member's trust level is read inside it), for the landing page."""
     if not user.is_authenticated:
         return []
     if is_moderator(user):
@@ -111,6 +112,7 @@ def latest_topics_for(user: User | AnonymousUser, count: int = 5) -> list[Topic]
         categories = Category.objects.filter(staff_only=False, read_min_trust__lte=level)
     return list(
         Topic.objects.in_categories(categories)
+        .exclude(topic_levels.muted_by(user.pk))
         .select_related("category")
         .only("title", "last_posted_at", "category__name", "category__slug")
         .order_by("-last_posted_at", "-id")[:count]
@@ -134,9 +136,9 @@ def page_posts(topic: Topic, page: int) -> list[Post]:
 
 
 def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]:
-    """A page of a conversation in one query: its messages with their authors, the topic and its
-    category, whether this member liked, supported or bookmarked each, and where they had read
-    up to. 404 when the topic is gone, hidden from this member, or has no such page."""
+    """A page of a conversation in one query: its messages with their authors, the topic with
+    its category and poll, whether this member liked, supported or bookmarked each, where they
+    had read up to and how much they want to hear about it. 404 when the topic is gone, hidden from this member, or has no such page."""
     first = (page - 1) * POSTS_PER_PAGE + 1
     mine = TopicUser.objects.filter(topic_id=pk, user_id=user.pk)
     reacted = Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk)
@@ -147,10 +149,11 @@ def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]
             post_number__gte=first,
             post_number__lt=first + POSTS_PER_PAGE,
         )
-        .select_related("author", "topic__category")
+        .select_related("author", "topic__category", "topic__poll")
         .annotate(
             mark_read=Subquery(mine.values("last_read_post_number")[:1]),
             mark_visit=Subquery(mine.values("last_visited_at")[:1]),
+            mark_level=Subquery(mine.values("notification_level")[:1]),
             my_like=Exists(reacted.filter(kind=Reaction.Kind.LIKE)),
             my_support=Exists(reacted.filter(kind=Reaction.Kind.SUPPORT)),
             my_bookmark=Exists(Bookmark.objects.filter(post=OuterRef("pk"), user_id=user.pk)),
@@ -167,7 +170,7 @@ def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]
     for post in posts:
         post.topic = topic
     head: Any = posts[0]
-    return topic, posts, Mark(head.mark_read, head.mark_visit)
+    return topic, posts, Mark(head.mark_read, head.mark_visit, head.mark_level)
 
 
 def reactions_of(user: User, posts: list[Post]) -> set[tuple[int, str]]:
@@ -186,13 +189,13 @@ def bookmarked(user: User, posts: list[Post]) -> set[int]:
     )
 
 
-def read_marks(user: User, topics: list[Topic]) -> dict[int, int]:
-    """topic id → the last post number this member has read (absent: never opened)."""
-    return dict(
-        TopicUser.objects.filter(user=user, topic__in=[t.pk for t in topics]).values_list(
-            "topic_id", "last_read_post_number"
-        )
+def read_marks(user: User, topics: list[Topic]) -> dict[int, tuple[int, int]]:
+    """topic id → (the last post number this member has read, their notification level);
+    absent: never opened."""
+    rows = TopicUser.objects.filter(user=user, topic__in=[t.pk for t in topics]).values_list(
+        "topic_id", "last_read_post_number", "notification_level"
     )
+    return {topic_id: (read, level) for topic_id, read, level in rows}
 
 
 # Standing: visits, reading, trust levels ---------------------------------------------------
@@ -271,6 +274,7 @@ class Mark:
 
     last_read: int | None
     last_visit: Any = None
+    level: int | None = None  # their notification level (None: never opened)
 
 
 _UNKNOWN = Mark(-1)
@@ -323,8 +327,13 @@ _LINK = re.compile(r"<a\s", re.IGNORECASE)
 _IMAGE = re.compile(r"<img\s", re.IGNORECASE)
 
 
+# A picture whose address core.markdown removed (only this site's pictures are shown).
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+
+
 def _cook(author: User, raw: str) -> str:
-    """Render the text, applying new members' limits on links and pictures."""
+    """Render the text, applying new members' limits on links and pictures. A picture from
+    another website would show as nothing at all, so the author is told instead."""
     cooked = str(render_markdown(raw))
     if policies.limits_apply(author):
         if len(_IMAGE.findall(cooked)) > trust.TL0_MAX_IMAGES:
@@ -340,6 +349,13 @@ def _cook(author: User, raw: str) -> str:
                 f"New members can add up to {trust.TL0_MAX_LINKS} links in a message. "
                 f"This one has {links}: take some out, or share them in another message.",
             )
+    if _IMAGE_WITHOUT_SOURCE.search(cooked):
+        raise PostRefused(
+            "body",
+            "Pictures from other websites can't be shown here, because they would tell that "
+            "website who is reading. Share a link to the picture instead, like "
+            "[our garden](https://…).",
+        )
     return cooked
 
 
@@ -422,7 +438,14 @@ def _mark_posted(user: User, topic: Topic, post_number: int, *, reply: bool) -> 
     mark, created = TopicUser.objects.get_or_create(
         topic=topic,
         user=user,
-        defaults={"last_read_post_number": post_number, "posted": True, "replied": reply},
+        defaults={
+            "last_read_post_number": post_number,
+            "posted": True,
+            "replied": reply,
+            "notification_level": NotificationLevel.TRACKING
+            if reply
+            else NotificationLevel.WATCHING,
+        },
     )
     first_reply = reply and (created or not mark.replied)
     if not created:
@@ -430,12 +453,22 @@ def _mark_posted(user: User, topic: Topic, post_number: int, *, reply: bool) -> 
         mark.posted = True
         mark.replied = mark.replied or reply
         mark.last_visited_at = timezone.now()
-        mark.save(update_fields=["last_read_post_number", "posted", "replied", "last_visited_at"])
+        raised = topic_levels.raise_after_posting(mark, started=not reply)
+        mark.save(
+            update_fields=["last_read_post_number", "posted", "replied", "last_visited_at", *raised]
+        )
     return first_reply
 
 
 @transaction.atomic
-def create_topic(author: User, category: Category, *, title: str, body: str) -> Topic:
+def create_topic(
+    author: User,
+    category: Category,
+    *,
+    title: str,
+    body: str,
+    poll: polls.PollSpec | None = None,
+) -> Topic:
     if not policies.can_post_in(author, category):
         raise PostRefused("title", "You can't start a conversation here.")
     title = " ".join(title.split())
@@ -467,6 +500,9 @@ def create_topic(author: User, category: Category, *, title: str, body: str) -> 
         awaiting_approval=screening.hold,
     )
     search.index(post)
+    if poll is not None:
+        polls.add_poll(topic, poll)
+    drafts.discard_topic_draft(author, category)
     if not screening.hold:  # a held conversation is counted when a moderator approves it
         Category.objects.filter(pk=category.pk).update(
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, latest_topic=topic
@@ -526,6 +562,7 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
         awaiting_approval=screening.hold,
     )
     search.index(post)
+    drafts.discard_reply_draft(author, topic)
     Topic.objects.filter(pk=topic.pk).update(
         highest_post_number=number,
         reply_count=F("reply_count") + 1,
@@ -542,15 +579,8 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
     moderation.after_post(author, post, screening)
     if screening.hold:  # others hear about it once a moderator approves it
         return post
-    told: set[int] = set()
-    if topic.author_id != author.pk and topic.author.is_active:
-        notify(
-            topic.author,
-            kind="community.reply",
-            title=f"{author.public_name} replied to your conversation",
-            url=post.get_absolute_url(),
-        )
-        told.add(topic.author_id)
+    post.topic = topic
+    told = topic_levels.notify_reply(author, post)
     _notify_mentions(author, post, told)
     return post
 
@@ -847,6 +877,15 @@ def _export(user: User) -> dict[str, Any]:
         ],
         **conversations.export_for(user),
         **moderation.export_for(user),
+        "conversation_notifications": [
+            {"conversation": t.topic.title, "level": t.get_notification_level_display()}
+            for t in TopicUser.objects.filter(user=user)
+            .exclude(notification_level=NotificationLevel.NORMAL)
+            .select_related("topic")
+            .order_by("pk")
+        ],
+        **drafts.export_for(user),
+        **polls.export_for(user),
         "standing": None
         if standing is None
         else {
@@ -862,13 +901,15 @@ def _export(user: User) -> dict[str, Any]:
 
 
 def _erase(user: User) -> None:
-    """Posts and topics stay (the user row shows as "Former member"); reactions (with their
-    counters), bookmarks, reading places and standing go; so do their private messages (their
+    """Posts and topics stay (the user row shows as "Former member"); reactions and poll votes
+    (with their counters), drafts, bookmarks, reading places and standing go; so do their private messages (their
     place kept), mutes and blocks, flags they made, and penalties and notes about them."""
     from homeward.community import conversations
 
     conversations.erase_for(user)
     moderation.erase_for(user)
+    drafts.erase_for(user)
+    polls.erase_for(user)
     for reaction in Reaction.objects.filter(user=user).select_related("post"):
         _count_reaction(reaction.post, _COUNTER[Reaction.Kind(reaction.kind)], reaction.kind, -1)
         MemberStanding.objects.filter(user_id=reaction.post.author_id, likes_received__gt=0).update(

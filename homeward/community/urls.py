@@ -1,6 +1,14 @@
 from django.urls import path
 
-from homeward.community.views import conversations, members, moderation, pages
+from homeward.community.views import (
+    conversations,
+    drafts,
+    health,
+    members,
+    moderation,
+    pages,
+    polls,
+)
 
 app_name = "community"
 
@@ -12,6 +20,11 @@ urlpatterns = [
     path("c/<slug:slug>/new/", members.topic_new, name="topic_new"),
     path("t/<int:pk>/", pages.topic, name="topic"),
     path("t/<int:pk>/reply/", members.reply, name="reply"),
+    path("t/<int:pk>/notifications/", members.topic_level, name="topic_level"),
+    path("t/<int:pk>/draft/", drafts.reply_draft, name="reply_draft"),
+    path("t/<int:pk>/poll/vote/", polls.poll_vote, name="poll_vote"),
+    path("t/<int:pk>/poll/close/", polls.poll_close, name="poll_close"),
+    path("c/<slug:slug>/new/draft/", drafts.topic_draft, name="topic_draft"),
     path("t/<int:pk>/pin/", moderation.topic_pin, name="topic_pin"),
     path("t/<int:pk>/close/", moderation.topic_close, name="topic_close"),
     path("t/<int:pk>/move/", moderation.topic_move, name="topic_move"),
@@ -30,6 +43,9 @@ urlpatterns = [
     path("messages/<int:pk>/reply/", conversations.conversation_reply, name="conversation_reply"),
     path("messages/m/<int:pk>/report/", conversations.message_report, name="message_report"),
     # Moderation
+    # Community health (staff)
+    path("health/", health.health_page, name="health"),
+    path("health/weeks.csv", health.health_csv, name="health_csv"),
     path("review/", moderation.review_queue, name="review_queue"),
     path("review/<int:pk>/", moderation.review_act, name="review_act"),
     path("members/<int:pk>/", moderation.member_record, name="member_record"),

@@ -7,12 +7,15 @@ from homeward.community.models.conversations import (
     MemberIgnore,
     Message,
 )
+from homeward.community.models.drafts import Draft
 from homeward.community.models.forum import (
+    LEVEL_HELP,
     POSTS_PER_PAGE,
     TOPICS_PER_PAGE,
     Bookmark,
     Category,
     MemberStanding,
+    NotificationLevel,
     Post,
     PostRevision,
     Reaction,
@@ -28,21 +31,30 @@ from homeward.community.models.moderation import (
     SupportContact,
     WatchedWord,
 )
+from homeward.community.models.polls import MAX_OPTIONS, MIN_OPTIONS, Poll, PollBallot, PollOption
 from homeward.community.models.visits import StandingSnapshot
 
 __all__ = [
+    "LEVEL_HELP",
+    "MAX_OPTIONS",
+    "MIN_OPTIONS",
     "POSTS_PER_PAGE",
     "TOPICS_PER_PAGE",
     "Bookmark",
     "Category",
     "Conversation",
     "ConversationMember",
+    "Draft",
     "Flag",
     "MemberIgnore",
     "MemberStanding",
     "Message",
     "ModeratorNote",
+    "NotificationLevel",
     "Penalty",
+    "Poll",
+    "PollBallot",
+    "PollOption",
     "Post",
     "PostRevision",
     "Reaction",

@@ -312,8 +312,28 @@ class Bookmark(models.Model):
         return f"bookmark {self.pk}"
 
 
+class NotificationLevel(models.IntegerChoices):
+    """How much a member hears about one conversation (Discourse's four levels and values)."""
+
+    MUTED = 0, "Muted"
+    NORMAL = 1, "Normal"
+    TRACKING = 2, "Tracking"
+    WATCHING = 3, "Watching"
+
+
+LEVEL_HELP = {
+    NotificationLevel.WATCHING: "You'll be told about every new reply.",
+    NotificationLevel.TRACKING: "You'll see how many replies are new, and be told when someone "
+    "mentions you or replies to you.",
+    NotificationLevel.NORMAL: "You'll be told only when someone mentions you or replies to you.",
+    NotificationLevel.MUTED: "You'll never be told about this conversation, and it won't show "
+    "in your latest conversations.",
+}
+
+
 class TopicUser(models.Model):
-    """What one member has read of one topic, and whether they posted in it."""
+    """What one member has read of one topic, whether they posted in it, and how much they
+    want to hear about it (their notification level)."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="readers")
     user = models.ForeignKey(
@@ -324,6 +344,11 @@ class TopicUser(models.Model):
     last_visited_at = models.DateTimeField(default=timezone.now)
     posted = models.BooleanField(default=False)
     replied = models.BooleanField(default=False)
+    notification_level = models.PositiveSmallIntegerField(
+        choices=NotificationLevel.choices, default=NotificationLevel.NORMAL
+    )
+    # Set once the member picks a level themselves: posting no longer changes it.
+    level_chosen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

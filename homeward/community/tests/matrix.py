@@ -11,17 +11,21 @@ from typing import Any
 
 from django.urls import reverse
 
-from homeward.community import conversations, factories, moderation, services
+from homeward.community import conversations, factories, moderation, polls, services
 from homeward.community.models import (
     Bookmark,
     Conversation,
+    Draft,
     Flag,
     MemberIgnore,
     ModeratorNote,
+    Poll,
+    PollOption,
     Post,
     Reaction,
     ReviewItem,
     Topic,
+    TopicUser,
     TrustLevel,
     WatchedWord,
 )
@@ -248,7 +252,8 @@ ENTRIES = {
     "community:topic_new": Entry(
         get=SIGNED_IN,
         kwargs=_category,
-        queries=ceilings(member=6, peer_moderator=5, staff=8, platform_admin=7),
+        # One more than before: the member's unfinished draft, if any.
+        queries=ceilings(member=7, peer_moderator=6, staff=9, platform_admin=8),
         wrong_method=WrongMethod("put", "family"),
         post=PostCheck(
             data=lambda s: {"title": "Hello from Brighton", "body": "Glad to be here."},
@@ -610,6 +615,131 @@ ENTRIES |= {
                 platform_admin=NOT_FOUND,
             ),
             changes=frozenset(STAFF_A),
+        ),
+    ),
+}
+
+# The community's health, week by week (aggregate figures): staff of any organisation and
+# platform admins; peer moderators and families get 404. Set up with a flagged message so the
+# figures have something to count.
+ENTRIES |= {
+    "community:health": Entry(
+        get=STAFF_ONLY,
+        setup=_flagged,
+        queries=ceilings(staff=15, platform_admin=14),
+        wrong_method=WrongMethod("post", "worker_a"),
+    ),
+    "community:health_csv": Entry(
+        get=STAFF_ONLY,
+        setup=_flagged,
+        queries=ceilings(staff=14, platform_admin=13),
+        wrong_method=WrongMethod("post", "worker_a"),
+    ),
+}
+
+# Notification levels, drafts and polls -----------------------------------------------------
+
+POLL_TITLE = "Which visit slot suits you?"
+
+
+def _poll_topic(scene: Scene) -> Topic:
+    """A conversation with a poll, started by the trusted family member."""
+    _world(scene)
+    topic = Topic.objects.filter(title=POLL_TITLE).first()
+    if topic is not None:
+        return topic
+    author = scene.user("trusted_family")
+    assert author is not None
+    visits = Topic.objects.get(title=TITLE).category
+    spec = polls.PollSpec("Morning or afternoon?", ["Morning", "Afternoon"])
+    return services.create_topic(author, visits, title=POLL_TITLE, body="Tell us", poll=spec)
+
+
+def _poll_kwargs(scene: Scene) -> dict[str, Any]:
+    return {"pk": _poll_topic(scene).pk}
+
+
+def _poll_url(scene: Scene) -> str:
+    return reverse("community:topic", args=[_poll_topic(scene).pk])
+
+
+def _topic_new_url(scene: Scene) -> str:
+    return reverse("community:topic_new", args=["visits"])
+
+
+TO_POLL = answers(anonymous=TO_LOGIN, members=redirect(_poll_url), staff=redirect(_poll_url))
+AUTHOR_OR_MODERATORS_TO_POLL = override(
+    answers(anonymous=TO_LOGIN, members=NOT_FOUND, staff=redirect(_poll_url)),
+    peer_moderator=redirect(_poll_url),
+    trusted_family=redirect(_poll_url),
+)
+
+ENTRIES |= {
+    "community:topic_level": Entry(
+        get=POST_ONLY,
+        kwargs=_topic,
+        wrong_method=WrongMethod("get", "family"),
+        post=PostCheck(
+            data=lambda s: {"level": "0"},
+            state=lambda s: sorted(
+                TopicUser.objects.filter(notification_level=0).values_list("user_id", "topic_id")
+            ),
+            answers=TO_TOPIC,
+            changes=frozenset(SIGNED_IN_ROLES),
+        ),
+    ),
+    "community:reply_draft": Entry(
+        get=POST_ONLY,
+        kwargs=_topic,
+        wrong_method=WrongMethod("get", "family"),
+        post=PostCheck(
+            data=lambda s: {"body": "I wanted to say"},
+            state=lambda s: sorted(Draft.objects.values_list("user_id", "topic_id", "body")),
+            answers=TO_TOPIC,
+            changes=frozenset(SIGNED_IN_ROLES),
+        ),
+    ),
+    "community:topic_draft": Entry(
+        get=POST_ONLY,
+        kwargs=_category,
+        wrong_method=WrongMethod("get", "family"),
+        post=PostCheck(
+            data=lambda s: {"title": "Half a title", "body": "I wanted to ask"},
+            state=lambda s: sorted(Draft.objects.values_list("user_id", "category_id", "title")),
+            answers=answers(
+                anonymous=TO_LOGIN,
+                members=redirect(_topic_new_url),
+                staff=redirect(_topic_new_url),
+            ),
+            changes=frozenset(SIGNED_IN_ROLES),
+        ),
+    ),
+    "community:poll_vote": Entry(
+        get=POST_ONLY,
+        kwargs=_poll_kwargs,
+        wrong_method=WrongMethod("get", "family"),
+        post=PostCheck(
+            data=lambda s: {
+                "option": PollOption.objects.get(poll__topic=_poll_topic(s), position=1).pk
+            },
+            state=lambda s: list(
+                PollOption.objects.filter(poll__topic=_poll_topic(s)).values_list(
+                    "vote_count", flat=True
+                )
+            ),
+            answers=TO_POLL,
+            changes=frozenset(SIGNED_IN_ROLES),
+        ),
+    ),
+    "community:poll_close": Entry(
+        get=POST_ONLY,
+        kwargs=_poll_kwargs,
+        wrong_method=WrongMethod("get", "trusted_family"),
+        post=PostCheck(
+            data=lambda s: {},
+            state=lambda s: Poll.objects.get(topic=_poll_topic(s)).closed_at,
+            answers=AUTHOR_OR_MODERATORS_TO_POLL,
+            changes=frozenset({*MODERATORS, "trusted_family"}),
         ),
     ),
 }

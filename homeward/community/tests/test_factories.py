@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from homeward.community.factories import CATEGORIES, seed_community
-from homeward.community.models import Category, Post, Topic
+from homeward.community.models import Category, Poll, Post, Topic
 
 
 def test_seed_community_is_idempotent_and_fills_every_category(
@@ -21,6 +21,9 @@ def test_seed_community_is_idempotent_and_fills_every_category(
     for category in Category.objects.all():
         assert category.topic_count == 1
         assert category.latest_topic is not None
+    poll = Poll.objects.get()
+    assert poll.voter_count == len(members)
+    assert sum(o.vote_count for o in poll.options.all()) >= len(members)
 
 
 def test_visitors_home_page_invites_them_to_the_community(client, db):

@@ -9,8 +9,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import sign_in
-from homeward.community import factories, services
-from homeward.community.models import POSTS_PER_PAGE, Category, Post, Topic, TrustLevel
+from homeward.community import factories, services, topic_levels
+from homeward.community.models import (
+    POSTS_PER_PAGE,
+    Category,
+    NotificationLevel,
+    Post,
+    Topic,
+    TrustLevel,
+)
 
 
 def test_staff_room_is_hidden_from_families_and_not_found(family, worker_a, staff_room, visits):
@@ -61,6 +68,8 @@ def test_list_marks_whats_new_since_the_members_last_visit(family, regular, topi
     page = client.get("/community/c/visits/").content.decode()
     assert ">New<" not in page
     assert " new<" not in page
+    # New replies are counted for conversations the member tracks (test_topic_levels.py).
+    topic_levels.set_level(family, topic, NotificationLevel.TRACKING)
     services.post_reply(regular, topic, "Also, wear something comfortable")
     services.post_reply(regular, topic, "And bring a snack for after")
     assert ">2 new<" in client.get("/community/c/visits/").content.decode()

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from homeward.accounts.policies import acting_user
-from homeward.community import limits, moderation, policies, services
-from homeward.community.forms import EditForm, FlagForm, ReplyForm, TopicForm
-from homeward.community.models import Post, Reaction
+from homeward.community import drafts, limits, moderation, policies, services, topic_levels
+from homeward.community.forms import EditForm, FlagForm, LevelForm, ReplyForm, TopicForm
+from homeward.community.models import LEVEL_HELP, NotificationLevel, Post, Reaction
 from homeward.community.views.pages import SUPPORT_KEY, decorate
 from homeward.core.ratelimit import rate_limit
 
@@ -38,14 +38,20 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
     category = services.get_category_for(user, slug)
     if not policies.can_post_in(user, category):
         raise Http404
-    form = TopicForm(request.POST or None)
+    draft = drafts.topic_draft(user, category) if request.method == "GET" else None
+    initial = {"title": draft.title, "body": draft.body} if draft else None
+    form = TopicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             wait = limits.check(user, "topic")
             if wait:
                 raise services.PostRefused("body", wait)
             topic = services.create_topic(
-                user, category, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                user,
+                category,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                poll=form.poll_spec(),
             )
         except services.PostRefused as refused:
             form.add_error(refused.field, refused.message)
@@ -54,9 +60,8 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
             _after_post(request, topic.posts.get(post_number=1))
             return redirect(topic)
     status = 400 if form.errors else 200
-    return render(
-        request, "community/topic_new.html", {"category": category, "form": form}, status=status
-    )
+    context = {"category": category, "form": form, "draft": draft}
+    return render(request, "community/topic_new.html", context, status=status)
 
 
 @require_POST
@@ -154,3 +159,18 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(post.get_absolute_url())
     status = 400 if form.errors else 200
     return render(request, "community/flag.html", {"form": form, "post": post}, status=status)
+
+
+@require_POST
+@login_required
+def topic_level(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose how much to hear about a conversation (watching, tracking, normal, muted)."""
+    user = acting_user(request)
+    topic = services.get_topic_for(user, pk)
+    form = LevelForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    level = NotificationLevel(form.cleaned_data["level"])
+    topic_levels.set_level(user, topic, level)
+    messages.success(request, f"Saved. {LEVEL_HELP[level]}")
+    return redirect(f"{topic.get_absolute_url()}#notifications")

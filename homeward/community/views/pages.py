@@ -12,9 +12,16 @@ from django.views.decorators.http import require_safe
 
 from homeward.accounts.models import User
 from homeward.accounts.policies import acting_user, is_moderator, is_staff
-from homeward.community import moderation, policies, services, trust
-from homeward.community.forms import ReplyForm
-from homeward.community.models import TOPICS_PER_PAGE, Post, Topic, TrustLevel
+from homeward.community import drafts, moderation, policies, polls, services, trust
+from homeward.community.forms import LevelForm, ReplyForm
+from homeward.community.models import (
+    LEVEL_HELP,
+    TOPICS_PER_PAGE,
+    NotificationLevel,
+    Post,
+    Topic,
+    TrustLevel,
+)
 
 # Set in the session when a member's message suggests they may be at risk: the next page they
 # see shows the support box once.
@@ -62,11 +69,15 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     rows = list(page.object_list)
     marks = services.read_marks(user, rows)
     for topic in rows:
-        read = marks.get(topic.pk)
+        read, level = marks.get(topic.pk, (None, NotificationLevel.NORMAL))
+        # New replies are counted for conversations the member tracks or watches (Discourse).
         topic.unread = (
-            topic.highest_post_number if read is None else topic.highest_post_number - read
+            topic.highest_post_number - read
+            if read is not None and level >= NotificationLevel.TRACKING
+            else 0
         )
         topic.never_opened = read is None
+        topic.muted = level == NotificationLevel.MUTED
     context = {
         "category": cat,
         "page": page,
@@ -129,16 +140,28 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     convo, posts, mark = services.topic_page(user, pk, number)
     services.record_reading(user, convo, posts[-1].post_number, mark)
     decorate(user, posts, annotated=True)
+    is_last_page = number == convo.page_count
+    may_reply = policies.can_reply(user, convo)
+    # The member's unfinished reply fills the box again on the last page; other pages link to
+    # it (one query on every page, so the count stays the same however long it grows).
+    draft = drafts.reply_draft(user, convo) if may_reply else None
+    poll = getattr(convo, "poll", None) if number == 1 else None
+    level = NotificationLevel.NORMAL if mark.level is None else NotificationLevel(mark.level)
     context = {
         "topic": convo,
         "posts": posts,
         "page_number": number,
         "pages": pager(number, convo.page_count),
-        "is_last_page": number == convo.page_count,
-        "may_reply": policies.can_reply(user, convo),
+        "is_last_page": is_last_page,
+        "may_reply": may_reply,
         "is_moderator": is_moderator(user),
         "may_lead": policies.can_lead(user),
-        "form": ReplyForm(),
+        "form": ReplyForm(initial={"body": draft.body} if draft else None),
+        "draft": draft,
+        "poll": polls.poll_view(user, convo, poll) if poll is not None else None,
+        "level": level,
+        "level_help": LEVEL_HELP[level],
+        "level_form": LevelForm(initial={"level": level.value}),
         "support": support_box(request),
     }
     return render(request, "community/topic.html", context)
