@@ -116,7 +116,7 @@ def write_section(title: str, lines: list[str]) -> None:
     start = text.find(f"## {title}\n")
     if start >= 0:
         end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     out.write_text(text)
