@@ -422,6 +422,8 @@ class CaseFilterForm(forms.Form):
         choices=[("mine", "My cases"), ("all", "All I can see")],
     )  # fmt: skip
     quiet = forms.BooleanField(label="Only cases with no recent contact", required=False)
+    # One worker's cases (the caseloads page links here); still only cases the reader may see.
+    worker = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class ExportForm(forms.Form):
@@ -450,7 +452,7 @@ class SavedViewForm(forms.Form):
 
         given = QueryDict(self.cleaned_data["query"])
         kept = QueryDict(mutable=True)
-        for key in ("q", "stage", "whose", "quiet"):
+        for key in ("q", "stage", "whose", "quiet", "worker"):
             if key in given:
                 kept[key] = given[key]
         return kept.urlencode()

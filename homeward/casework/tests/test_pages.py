@@ -172,3 +172,23 @@ def test_todays_actions_mark_overdue_ones_after_the_due_date_not_in_brackets(
     assert late in page
     assert f"Book visit · due {today:%-d %b}</li>" in page  # due today is not overdue
     assert "(<span" not in page and "( " not in page
+
+
+def test_the_manager_opens_one_workers_cases_from_the_caseloads_page(
+    client, org_a, org_b, worker_a, advocate_a, manager_a, worker_b
+):
+    _grow_caseload(org_a, worker_a, 2)
+    _grow_caseload(org_a, advocate_a, 1)
+    _grow_caseload(org_b, worker_b, 1)
+    sign_in(client, manager_a)
+    page = client.get(reverse("casework:caseloads")).content.decode()
+    link = f'href="{reverse("casework:cases")}?whose=all&amp;worker={worker_a.pk}"'
+    assert link in page
+    mine = client.get(reverse("casework:cases"), {"whose": "all", "worker": worker_a.pk})
+    text = mine.content.decode()
+    assert "Cases 1 to 2." in text and f"Family{worker_a.pk}x0" in text
+    assert f"Family{advocate_a.pk}x0" not in text
+    # Another organisation's worker: their cases stay out of sight, whatever the address says.
+    other = client.get(reverse("casework:cases"), {"whose": "all", "worker": worker_b.pk})
+    assert "No cases match." in other.content.decode()
+    assert f"Family{worker_b.pk}x0" not in other.content.decode()

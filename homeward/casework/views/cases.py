@@ -62,7 +62,9 @@ def filtered_cases(request: HttpRequest) -> tuple[CaseFilterForm, Any]:
     user = me(request)
     cases = Case.objects.visible_to(user).for_list()
     data = form.cleaned_data if form.is_valid() else {}
-    if data.get("whose", "mine") != "all":
+    if data.get("worker"):
+        cases = cases.filter(worker_id=data["worker"])
+    elif data.get("whose", "mine") != "all":
         cases = cases.filter(worker=user)
     cases = cases.filter(stage=data["stage"]) if data.get("stage") else cases.open()
     if data.get("q"):

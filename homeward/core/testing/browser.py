@@ -177,10 +177,33 @@ def check_accessibility(page: Page) -> None:
         violations = _violations_without_javascript(page)
     if journey is not None:
         journey.scanned(page.url)
+    check_reflow(page)
     if violations:
         report = "\n".join(_describe(violation) for violation in violations)
         raise AccessibilityViolations(
             f"{len(violations)} accessibility rule(s) broken on {page.url}:\n{report}"
+        )
+
+
+_WIDER_THAN_THE_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return null;
+  return [...document.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest(".table-scroll"))
+    .slice(-5)
+    .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`
+      + ` ${(e.textContent || "").trim().slice(0, 50)}`);
+}"""
+
+
+def check_reflow(page: Page) -> None:
+    """WCAG 1.4.10 (Reflow): nothing makes the page wider than the screen, so a phone never
+    scrolls sideways to read a line. Wide tables scroll inside their own box (.table-scroll)."""
+    wide: list[str] | None = page.evaluate(_WIDER_THAN_THE_SCREEN)
+    if wide:
+        raise AccessibilityViolations(
+            f"{page.url} is wider than the screen (WCAG 1.4.10 Reflow); the widest parts:\n  "
+            + "\n  ".join(wide)
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -172,6 +173,21 @@ def test_every_entry_answers_for_every_role():
 
 # GET: every page, every person -----------------------------------------------------------------
 
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.DOTALL)
+
+
+def check_title(response: Any, label: str) -> None:
+    """An HTML page's title is plain words (a template block left open once put a whole form,
+    CSRF token and all, in a browser tab's title)."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    found = _TITLE.search(response.content)
+    assert found, f"{label}: the page has no <title>"
+    title = found.group(1).decode()
+    assert title.strip() and "<" not in title, (
+        f"{label}: the title is not plain words: {title[:120]!r}"
+    )
+
 
 @pytest.mark.parametrize(("name", "role"), params("matrix", NAMES))
 def test_matrix(name, role, scene):
@@ -186,6 +202,7 @@ def test_matrix(name, role, scene):
     check_answer(response, entry.get[role], url, scene, label)
     if response.status_code == 200:
         check_queries(queries, entry.queries.get(role), label)
+        check_title(response, label)
         if entry.absent:
             page = html.unescape(response.content.decode())
             for text in entry.absent(scene, role):
