@@ -87,6 +87,11 @@ class FindForm(forms.Form):
             ]
         else:
             del self.fields["near_prison"]
+        # A shared link with an old or mistyped choice says so plainly, not "Select a valid
+        # choice. x is not one of the available choices."
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = "Choose one of the options in this list."
         self.place: geo.Place | None = None
 
     MAIN = ("need", "q", "postcode", "near_prison", "radius")

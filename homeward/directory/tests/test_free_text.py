@@ -123,3 +123,10 @@ def test_near_a_postcode_words_are_checked_among_the_nearby_services(client, gro
     assert "Travel club" not in local
     page = client.get(FIND, near | {"q": "talking", "need": "visiting-support"}).content.decode()
     assert "Tuesday talking group" not in page.split('id="national-heading"')[0]
+
+
+def test_an_unknown_need_in_a_shared_link_gets_a_plain_message(client, db):
+    page = client.get("/directory/", {"need": "no-such-need", "q": "visits"}).content.decode()
+    assert "Choose one of the options in this list." in page
+    assert "Select a valid choice" not in page and "no-such-need is not" not in page
+    assert 'value="visits"' in page  # the rest of what was asked is kept
