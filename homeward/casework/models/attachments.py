@@ -10,18 +10,14 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
-
-class PrivateStorage(FileSystemStorage):
-    """A file store with no public address: url() refuses, so no template can link to it."""
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("casework files are private: serve them through casework:attachment")
+from homeward.core.storage import PrivateStorage
 
 
 def private_storage() -> FileSystemStorage:
     """Beside MEDIA_ROOT, not inside it (a web server that serves /media/ never reaches it):
-    <MEDIA_ROOT's parent>/private/casework."""
-    return PrivateStorage(location=Path(settings.MEDIA_ROOT).parent / "private" / "casework")
+    <MEDIA_ROOT's parent>/private/casework, read when first used (core.storage), so it follows
+    MEDIA_ROOT in tests and is where `manage.py backup` looks."""
+    return PrivateStorage("casework", served_by="casework:attachment")
 
 
 def _upload_to(instance: Any, filename: str) -> str:
