@@ -32,6 +32,7 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
 from homeward.core.models import RateCounter
@@ -136,6 +137,23 @@ def used_up(name: str, identity: str, *, shared: bool = True) -> int:
     return left if count >= rate.count else 0
 
 
+def give_back(name: str, identity: str, *, shared: bool = True) -> None:
+    """Undo one `hit` in the current window: the request turned out not to count (a
+    `failures_only` limit's success). Never below zero; a window that has ended is left alone."""
+    _, key, ends, _ = _window(name, identity)
+    if shared and _database():
+        RateCounter.objects.filter(bucket=key, window_ends=ends, count__gt=0).update(
+            count=F("count") - 1
+        )
+        return
+    store = caches["default"] if shared else _local
+    try:
+        if store.get(f"{key}:{ends}", 0) > 0:
+            store.decr(f"{key}:{ends}")
+    except ValueError:  # the window ended meanwhile
+        pass
+
+
 def _cache_hit(store: BaseCache, key: str, left: int) -> int:
     store.add(key, 0, timeout=left + 1)
     try:
@@ -190,6 +208,8 @@ def rate_limit(
     With `failures_only`, only answers of 400 and above count (a wrong join code's 404 or
     410), so many families behind one address (a visitors' centre's Wi-Fi, a mobile network)
     can all join, while guessing still stops; once the limit is used up every request waits.
+    Each request takes its place in the count before the view runs and a success gives it
+    back, so guesses sent at the same moment cannot all slip under the limit together.
 
     `shared=False` counts in each worker's own memory (no query, no shared store): for floods
     of cheap reads, where a worker counting alone is enough; guessing and writing limits stay
@@ -203,17 +223,13 @@ def rate_limit(
             identity = _identity(request, key) if request.method in counted else ""
             if not identity:
                 return view(request, *args, **kwargs)
-            retry_after = (
-                used_up(name, identity, shared=shared)
-                if failures_only
-                else hit(name, identity, shared=shared)
-            )
+            retry_after = hit(name, identity, shared=shared)
             if retry_after:
                 log.warning("rate limit %s reached", name)
                 return too_many(request, retry_after)
             response = view(request, *args, **kwargs)
-            if failures_only and response.status_code >= 400:
-                hit(name, identity, shared=shared)
+            if failures_only and response.status_code < 400:
+                give_back(name, identity, shared=shared)
             return response
 
         return wrapper

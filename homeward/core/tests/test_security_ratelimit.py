@@ -215,3 +215,13 @@ def test_failures_only_stops_guessing_and_then_every_request(client: Client) -> 
 
     assert refused.status_code == right.status_code == 429
     assert client.get("/limited/code/RIGHT/", REMOTE_ADDR="198.51.100.5").status_code == 200
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_request_given_back_no_longer_counts_and_never_below_zero(shared: bool) -> None:
+    ratelimit.give_back("attempt", "user:1", shared=shared)  # nothing counted yet: stays at 0
+    for _ in range(3):
+        assert ratelimit.hit("attempt", "user:1", shared=shared) == 0
+    ratelimit.give_back("attempt", "user:1", shared=shared)
+    assert ratelimit.hit("attempt", "user:1", shared=shared) == 0  # 3 again, within 3
+    assert ratelimit.hit("attempt", "user:1", shared=shared) > 0  # the 4th is refused
