@@ -31,10 +31,16 @@ Environment (all optional):
   BENCH_PAGE_BUDGET=180    seconds one page's timing may take; a slower page gets fewer runs
                            (15 in a quick run)
   BENCH_REQUEST_LIMIT=60   a request whose SQL runs longer is interrupted and reported, not timed
-  BENCH_REUSE=1            measure again on the databases the last build left (Homeward's is
-                           migrated first; BENCH_REINDEX=1 also rebuilds its search index)
+  BENCH_REUSE=1            measure again on the databases the last build left, if of the same
+                           corpus (BENCH_RUNS may differ for Homeward's; Homeward's is migrated
+                           first; BENCH_REINDEX=1 also rebuilds its search index)
   BENCH_REPORT_ONLY=1      rewrite the section from the last run's record (var/bench/*.json)
-  BENCH_DRY_RUN=1          print the section without touching BENCHMARKS.md"""
+  BENCH_DRY_RUN=1          print the section without touching BENCHMARKS.md
+  BENCH_NAME=community-medium   the databases' and record's file names under var/bench/, for a
+                           run of other sizes beside the full one (say, for profiling); such a
+                           run, like a quick one, never writes BENCHMARKS.md
+  BENCH_PAGES=home,category     time only the pages whose names contain one of these words
+                           (any case); the floor is always timed"""
 
 from __future__ import annotations
 
@@ -59,9 +65,11 @@ from bench.corpus import CATEGORIES, COMMON_QUERY, RARE_WORD, Plan, Sizes, membe
 from bench.progress import Progress, step
 
 # A quick run keeps its own files, so it can run while a full-size one is going.
-NAME = "community-quick" if os.environ.get("BENCH_QUICK", "") not in {"", "0"} else "community"
-if NAME == "community-quick":
-    os.environ["BENCH_DRY_RUN"] = "1"  # small figures never replace the full-size table
+NAME = os.environ.get("BENCH_NAME") or (
+    "community-quick" if os.environ.get("BENCH_QUICK", "") not in {"", "0"} else "community"
+)
+if NAME != "community":
+    os.environ["BENCH_DRY_RUN"] = "1"  # other sizes never replace the full-size table
 _RENDER = Template._render
 DB = harness.start(NAME)
 # setup_test_environment() makes every template render send a signal on which the test client
@@ -175,10 +183,13 @@ def _seed_forum(plan: Plan, ids: list[int], categories: list[Category]) -> dict[
             Topic.objects.bulk_create(topics)
             topics.clear()
         if not topics:  # posts only after their topics exist (foreign keys are checked)
-            for rows, model in ((posts, Post), (marks, TopicUser), (reactions, Reaction)):
-                if rows and (final or len(rows) >= BATCH):
-                    model.objects.bulk_create(rows)
-                    rows.clear()
+            batches = ((posts, Post), (marks, TopicUser), (reactions, Reaction))
+            # All together, posts first: a reaction's post must be in before the reaction.
+            if final or any(len(rows) >= BATCH for rows, _ in batches):
+                for rows, model in batches:
+                    if rows:
+                        model.objects.bulk_create(rows)
+                        rows.clear()
 
     with Progress("topics and posts", plan.sizes.posts) as bar:
         for t in plan.topics():
@@ -361,7 +372,8 @@ def reuse(sizes: Sizes) -> tuple[Built, float] | None:
     if not (DB.exists() and BUILT.exists()):
         return None
     saved = json.loads(BUILT.read_text())
-    if saved["sizes"] != asdict(sizes):
+    corpus = {name: value for name, value in asdict(sizes).items() if name != "runs"}
+    if {name: saved["sizes"].get(name) for name in corpus} != corpus:  # runs may differ
         return None
     step(f"Homeward: reusing {DB.relative_to(harness.ROOT)} (migrating it to today's models)")
     call_command("migrate", verbosity=0)
@@ -482,6 +494,9 @@ def measure_homeward(built: Built, runs: int) -> tuple[list[Row], list[str]]:
         pages.append((f"Profile of a member with {_posts_of(who):,} posts", profile, "Profile"))
     else:
         notes.append("Profile: no profile URL in the URLconf when this ran; not measured.")
+    wanted = [w.strip().lower() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
+    if wanted:
+        pages = [p for p in pages if any(w in p[0].lower() for w in wanted)]
     rows = []
     # Hundreds of requests from one member would trip the rate limits (search has one): every
     # limit is raised out of reach, so the limiter still does its work but never answers 429.

@@ -305,6 +305,7 @@ RATE_LIMITS = {
     "community_flag": "20/24h",  # max_flags_per_day
     "community_draft": "120/10m",  # draft saves per member (autosave: one every few seconds)
     "community_vote": "30/10m",  # poll votes (and changed votes) per member
+    "community_pictures": "30/h",  # pictures checked (each decoded) per member, posted or not
 }
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
+from functools import cache
 from typing import ClassVar
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -12,11 +13,20 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 
 from homeward.accounts.validators import display_name_validator
+from homeward.core.storage import PrivateStorage
 
 FORMER_MEMBER = "Former member"
+_SLOT = "00000000"
+
+
+@cache
+def _profile_pattern() -> str:
+    from django.urls import reverse
+
+    return reverse("accounts:profile", args=[_SLOT]).replace(_SLOT, "{}")
 
 
 class User(AbstractUser):
@@ -66,12 +76,11 @@ class User(AbstractUser):
 
     @property
     def profile_url(self) -> str:
-        """Their profile page ("" once erased: there is none)."""
+        """Their profile page ("" once erased: there is none). Pages link every author, so
+        the address is reverse()d once per process and the name quoted as reverse() would."""
         if self.erased_at is not None:
             return ""
-        from django.urls import reverse
-
-        return reverse("accounts:profile", args=[self.username])
+        return _profile_pattern().format(quote(self.username, safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 class Organisation(models.Model):
@@ -248,22 +257,10 @@ class Relationship(models.TextChoices):
     OTHER = "other", "Someone else"
 
 
-class AvatarStorage(FileSystemStorage):
+def avatar_storage() -> FileSystemStorage:
     """Profile pictures have no public address: each is served by accounts:avatar, which
     checks who may see it (a picture may be for members only)."""
-
-    @cached_property
-    def base_location(self) -> str:
-        """Beside MEDIA_ROOT, not in it: <MEDIA_ROOT's parent>/private/avatars (read when
-        first used, and again if MEDIA_ROOT changes, as in tests)."""
-        return str(Path(settings.MEDIA_ROOT).parent / "private" / "avatars")
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("profile pictures are served through accounts:avatar")
-
-
-def avatar_storage() -> FileSystemStorage:
-    return AvatarStorage()
+    return PrivateStorage("avatars", served_by="accounts:avatar")
 
 
 class Profile(models.Model):

@@ -8,9 +8,9 @@ if TYPE_CHECKING:
     from homeward.core.home import Panel
 
 
-# The members' "Latest conversations" panel costs one query on the landing page. It is switched
-# on together with raising the landing page's query ceilings by one (homeward/core/tests/
-# matrix.py, "home": member=7, staff=10, platform_admin=9), which belongs to core.
+# The members' "Latest conversations" panel costs one query on the landing page (the page's
+# ceilings are core's: homeward/core/tests/matrix.py, "home"; community/tests/test_pages.py
+# checks the count stays the same as conversations grow).
 def members_panel() -> Panel:
     from homeward.community import services
     from homeward.core import home
@@ -26,10 +26,11 @@ def members_panel() -> Panel:
 def _schedule() -> None:
     from datetime import timedelta
 
-    from homeward.community import levels
+    from homeward.community import levels, pictures
     from homeward.core import schedule
 
     schedule.register("community.trust_level_three", timedelta(days=1), levels.daily)
+    schedule.register("community.picture_files", timedelta(hours=1), pictures.sweep_orphans)
 
 
 class CommunityConfig(AppConfig):

@@ -103,3 +103,39 @@ DEFAULT_SUPPORT: tuple[tuple[str, str], ...] = (
 def max_conversation_members() -> int:
     """Everyone in a private conversation, its starter included (COMMUNITY_MAX_CONVERSATION_MEMBERS)."""
     return int(_get("MAX_CONVERSATION_MEMBERS", 8))
+
+
+# Pictures in messages (community/pictures.py) ----------------------------------------------------
+
+
+def picture_max_bytes() -> int:
+    """The largest picture file a member may upload (COMMUNITY_PICTURE_MAX_MB, in MB)."""
+    return int(float(_get("PICTURE_MAX_MB", 8)) * 1024 * 1024)
+
+
+def picture_types() -> frozenset[str]:
+    """The kinds of picture taken, as Pillow names them (COMMUNITY_PICTURE_TYPES); of an
+    animated GIF only the first frame is kept."""
+    return frozenset(str(t).upper() for t in _get("PICTURE_TYPES", ("JPEG", "PNG", "WEBP", "GIF")))
+
+
+def pictures_per_message() -> int:
+    """How many pictures one message may carry (COMMUNITY_PICTURES_PER_MESSAGE)."""
+    return int(_get("PICTURES_PER_MESSAGE", 4))
+
+
+def picture_max_side() -> int:
+    """Pictures are kept no wider or taller than this, in pixels (COMMUNITY_PICTURE_MAX_SIDE)."""
+    return int(_get("PICTURE_MAX_SIDE", 1600))
+
+
+# Titles of linked pages (community/previews.py, community/linkfetch.py) -------------------------
+
+
+def link_preview_test_hosts() -> frozenset[str]:
+    """Host names whose pages may be fetched for a title although they are not on the public
+    internet (COMMUNITY_LINK_PREVIEW_TEST_HOSTS). For tests only, which serve pages from
+    127.0.0.1; ignored in production, so a stray setting can't open the private network."""
+    if getattr(settings, "PRODUCTION", False):
+        return frozenset()
+    return frozenset(str(h).lower() for h in _get("LINK_PREVIEW_TEST_HOSTS", ()))

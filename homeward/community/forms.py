@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 
+from homeward.community import conf, pictures, policies
 from homeward.community.models.forum import NotificationLevel
 from homeward.community.models.polls import MAX_OPTIONS, MIN_OPTIONS
+from homeward.core.images import PictureProblem
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
 
 BODY_HELP = (
     "Write as you would to a friend. **Bold**, lists with - and links work. "
@@ -31,7 +36,94 @@ def _body(label: str) -> forms.CharField:
     )
 
 
-class TopicForm(forms.Form):
+PICTURE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+class WithPictures(forms.Form):
+    """A message form with picture slots (a file and its description each, up to
+    COMMUNITY_PICTURES_PER_MESSAGE) for a member who may add pictures. Each picture chosen is
+    checked and re-encoded here (pictures.process; nothing is stored) and counts against the
+    member's limit; `new_pictures` holds them for the service. Templates show the slots with
+    community/_pictures.html, apart from the other fields (`visible_fields` leaves them out)."""
+
+    def __init__(self, *args: Any, member: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.new_pictures: list[pictures.NewPicture] = []
+        allowed = member is not None and pictures.allowed(member)
+        # A new member sees when pictures open up instead (community/_pictures.html).
+        self.pictures_later = member is not None and not allowed and policies.limits_apply(member)
+        self.picture_slots = conf.pictures_per_message() if allowed else 0
+        accept = ",".join(PICTURE_TYPES[t] for t in PICTURE_TYPES if t in conf.picture_types())
+        for n in range(1, self.picture_slots + 1):
+            self.fields[f"picture_{n}"] = forms.FileField(
+                label=f"Picture {n}",
+                required=False,
+                widget=forms.FileInput(attrs={"accept": accept}),
+                error_messages={
+                    "empty": "That file is empty. Choose a photo or picture.",
+                    "invalid": "We couldn't read that file. Choose a photo or picture.",
+                },
+            )
+            self.fields[f"picture_{n}_description"] = forms.CharField(
+                label=f"Describe picture {n} for someone who can't see it",
+                required=False,
+                max_length=300,
+                help_text="A few words, e.g. \u201cMy daughter's drawing of our dog\u201d.",
+                error_messages={"max_length": "Keep the description under 300 characters."},
+            )
+
+    def visible_fields(self) -> list[forms.BoundField]:
+        return [f for f in super().visible_fields() if not f.name.startswith("picture_")]
+
+    def picture_pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"picture_{n}"], self[f"picture_{n}_description"])
+            for n in range(1, self.picture_slots + 1)
+        ]
+
+    def pictures_to_choose_again(self) -> bool:
+        """A page shown again with a problem has lost the files chosen (browsers don't keep
+        them): the member is asked to choose them again."""
+        return bool(self.errors) and any(
+            self.files.get(f"picture_{n}") for n in range(1, self.picture_slots + 1)
+        )
+
+    def picture_hint(self) -> str:
+        return pictures.hint()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = []
+        for n in range(1, self.picture_slots + 1):
+            upload = data.get(f"picture_{n}")
+            description = " ".join(data.get(f"picture_{n}_description", "").split())
+            if upload and not description and f"picture_{n}_description" not in self.errors:
+                self.add_error(
+                    f"picture_{n}_description",
+                    "Describe the picture in a few words, for people who can't see it.",
+                )
+            elif description and not upload and f"picture_{n}" not in self.errors:
+                self.add_error(
+                    f"picture_{n}", "Choose the picture to go with this description, or clear it."
+                )
+            if upload:
+                chosen.append((n, upload, description))
+        if chosen and self.member is not None:
+            wait = pictures.upload_wait(self.member)
+            if wait:
+                self.add_error(f"picture_{chosen[0][0]}", wait)
+                return data
+            pictures.count_uploads(self.member, len(chosen))
+            for n, upload, description in chosen:
+                try:
+                    self.new_pictures.append(pictures.process(upload, description))
+                except PictureProblem as problem:
+                    self.add_error(f"picture_{n}", str(problem))
+        return data
+
+
+class TopicForm(WithPictures):
     title = forms.CharField(
         label="Title",
         min_length=5,
@@ -111,7 +203,7 @@ class TopicForm(forms.Form):
         )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(WithPictures):
     body = _body("Your reply")
 
 

@@ -98,6 +98,12 @@ def limits_apply(user: User | AnonymousUser) -> bool:
     return trust_level(user) < TrustLevel.BASIC
 
 
+def can_add_pictures(user: User | AnonymousUser) -> bool:
+    """Pictures in messages: from level 1 (new members' limits keep them out until then), for
+    moderators and staff at once; never while silenced."""
+    return user.is_authenticated and not limits_apply(user) and not is_silenced(user)
+
+
 def is_silenced(user: User | AnonymousUser) -> bool:
     """Silenced or suspended: the member may read, but not write anything."""
     if not user.is_authenticated or is_moderator(user):

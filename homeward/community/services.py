@@ -5,23 +5,36 @@ trust levels, moderation, and data rights. Each action runs in one transaction."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.accounts.policies import is_moderator, is_staff
-from homeward.community import drafts, moderation, policies, polls, topic_levels, trust
+from homeward.community import (
+    drafts,
+    moderation,
+    policies,
+    polls,
+    previews,
+    quotes,
+    topic_levels,
+    trust,
+)
+from homeward.community import pictures as post_pictures
 from homeward.community.models import (
     POSTS_PER_PAGE,
+    TOPICS_PER_PAGE,
     Bookmark,
     Category,
+    MemberIgnore,
     MemberStanding,
     NotificationLevel,
     Post,
@@ -98,21 +111,18 @@ def get_post_for(user: User, pk: int) -> Post:
 
 
 def latest_topics_for(user: User | AnonymousUser, count: int = 5) -> list[Topic]:
-    """The conversations with the newest messages that this member may read and hasn't muted:
-    one query (the member's trust level is read inside it), for the landing page."""
+    """The conversations with the newest messages that this member may read and hasn't muted,
+    for the landing page: one query. The member's trust level comes with the signed-in user
+    (settings.AUTH_USER_SELECT_RELATED), and the category rules are checked on the category
+    joined for its name, so SQLite reads the newest conversations in index order and stops
+    at `count` (no subquery for it to plan around)."""
     if not user.is_authenticated:
         return []
-    if is_moderator(user):
-        categories = Category.objects.readable_at(TrustLevel.LEADER, staff=is_staff(user))
-    else:
-        level = Coalesce(
-            Subquery(MemberStanding.objects.filter(user_id=user.pk).values("trust_level")[:1]),
-            Value(TrustLevel.NEW),
-        )
-        categories = Category.objects.filter(staff_only=False, read_min_trust__lte=level)
+    topics = Topic.objects.live().filter(category__read_min_trust__lte=policies.trust_level(user))
+    if not is_staff(user):
+        topics = topics.filter(category__staff_only=False)
     return list(
-        Topic.objects.in_categories(categories)
-        .exclude(topic_levels.muted_by(user.pk))
+        topics.exclude(topic_levels.muted_by(user.pk))
         .select_related("category")
         .only("title", "last_posted_at", "category__name", "category__slug")
         .order_by("-last_posted_at", "-id")[:count]
@@ -140,7 +150,6 @@ def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]
     its category and poll, whether this member liked, supported or bookmarked each, where they
     had read up to and how much they want to hear about it. 404 when the topic is gone, hidden from this member, or has no such page."""
     first = (page - 1) * POSTS_PER_PAGE + 1
-    mine = TopicUser.objects.filter(topic_id=pk, user_id=user.pk)
     reacted = Reaction.objects.filter(post=OuterRef("pk"), user_id=user.pk)
     posts = list(
         Post.objects.filter(
@@ -151,9 +160,11 @@ def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]
         )
         .select_related("author", "topic__category", "topic__poll")
         .annotate(
-            mark_read=Subquery(mine.values("last_read_post_number")[:1]),
-            mark_visit=Subquery(mine.values("last_visited_at")[:1]),
-            mark_level=Subquery(mine.values("notification_level")[:1]),
+            # The member's reading place: one LEFT JOIN on TopicUser's (topic, user) key.
+            mine=FilteredRelation("topic__readers", condition=Q(topic__readers__user_id=user.pk)),
+            mark_read=F("mine__last_read_post_number"),
+            mark_visit=F("mine__last_visited_at"),
+            mark_level=F("mine__notification_level"),
             my_like=Exists(reacted.filter(kind=Reaction.Kind.LIKE)),
             my_support=Exists(reacted.filter(kind=Reaction.Kind.SUPPORT)),
             my_bookmark=Exists(Bookmark.objects.filter(post=OuterRef("pk"), user_id=user.pk)),
@@ -189,13 +200,53 @@ def bookmarked(user: User, posts: list[Post]) -> set[int]:
     )
 
 
-def read_marks(user: User, topics: list[Topic]) -> dict[int, tuple[int, int]]:
-    """topic id → (the last post number this member has read, their notification level);
-    absent: never opened."""
-    rows = TopicUser.objects.filter(user=user, topic__in=[t.pk for t in topics]).values_list(
-        "topic_id", "last_read_post_number", "notification_level"
+# What a category's list shows of each conversation and of the people in it (fewer columns,
+# fewer values to convert: the list is read on every visit).
+_LISTED = (
+    *("title", "category_id", "last_posted_at", "highest_post_number", "reply_count"),
+    *("pinned_at", "closed_at", "author__username", "author__display_name"),
+    *("author__erased_at", "last_poster__username", "last_poster__display_name"),
+    "last_poster__erased_at",
+)
+
+
+def category_page(user: User, category: Category, page: int) -> tuple[list[Topic], bool]:
+    """One page of a category's conversations, pinned first, then the most recently active,
+    each with what this member has not read yet: one query, whatever the category's size.
+    Nothing is counted (after Discourse, whose lists show no total): a row more than a page
+    is read to know whether there is a next one. Returns the page and whether one follows.
+
+    Each topic gets `unread` (new replies, counted when the member tracks or watches it, as
+    Discourse does), `never_opened` and `muted`."""
+    start = (page - 1) * TOPICS_PER_PAGE
+    rows = list(
+        Topic.objects.live()
+        .filter(category=category)
+        .select_related("author", "last_poster")
+        # The member's reading place: one LEFT JOIN on TopicUser's (topic, user) key.
+        .annotate(
+            mine=FilteredRelation("readers", condition=Q(readers__user_id=user.pk)),
+            mark_read=F("mine__last_read_post_number"),
+            mark_level=F("mine__notification_level"),
+        )
+        .only(*_LISTED)
+        # Pinned first (NULLs sort differently on SQLite and PostgreSQL, so say it plainly);
+        # on SQLite the (category, pinned_at, last_posted_at) index gives this order as read.
+        .order_by(F("pinned_at").desc(nulls_last=True), "-last_posted_at", "-id")[
+            start : start + TOPICS_PER_PAGE + 1
+        ]
     )
-    return {topic_id: (read, level) for topic_id, read, level in rows}
+    for topic in rows:
+        read: int | None = topic.mark_read  # type: ignore[attr-defined]
+        level = NotificationLevel.NORMAL if read is None else topic.mark_level  # type: ignore[attr-defined]
+        topic.unread = (  # type: ignore[attr-defined]
+            topic.highest_post_number - read
+            if read is not None and level >= NotificationLevel.TRACKING
+            else 0
+        )
+        topic.never_opened = read is None  # type: ignore[attr-defined]
+        topic.muted = level == NotificationLevel.MUTED  # type: ignore[attr-defined]
+    return rows[:TOPICS_PER_PAGE], len(rows) > TOPICS_PER_PAGE
 
 
 # Standing: visits, reading, trust levels ---------------------------------------------------
@@ -323,7 +374,9 @@ def record_reading(user: User, topic: Topic, last_post_number: int, mark: Mark =
 
 # Writing: topics and replies ---------------------------------------------------------------
 
-_LINK = re.compile(r"<a\s", re.IGNORECASE)
+# Links that count against new members' limit: to other websites. A link within this site (a
+# quote's link to the message it quotes) starts with one "/".
+_LINK = re.compile(r'<a\s+href="(?!/(?!/))', re.IGNORECASE)
 _IMAGE = re.compile(r"<img\s", re.IGNORECASE)
 
 
@@ -334,7 +387,7 @@ _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
 def _cook(author: User, raw: str) -> str:
     """Render the text, applying new members' limits on links and pictures. A picture from
     another website would show as nothing at all, so the author is told instead."""
-    cooked = str(render_markdown(raw))
+    cooked = str(render_markdown(raw, link_lines=True))
     if policies.limits_apply(author):
         if len(_IMAGE.findall(cooked)) > trust.TL0_MAX_IMAGES:
             raise PostRefused(
@@ -419,9 +472,20 @@ def mentioned_users(raw: str) -> list[User]:
     return list(result.values())
 
 
-def _notify_mentions(author: User, post: Post, already: set[int]) -> None:
-    for user in mentioned_users(post.raw):
-        if user.pk == author.pk or user.pk in already:
+def _notify_mentions(author: User, post: Post, already: set[int]) -> set[int]:
+    """Tell the members a message mentions, except those in `already` (told about it already,
+    or muted the conversation) and those who muted or blocked the author; returns who was told."""
+    told: set[int] = set()
+    mentioned = [u for u in mentioned_users(post.raw) if u.pk != author.pk and u.pk not in already]
+    if not mentioned:
+        return told
+    ignoring = set(
+        MemberIgnore.objects.filter(user__in=mentioned, other=author).values_list(
+            "user_id", flat=True
+        )
+    )
+    for user in mentioned:
+        if user.pk in ignoring:
             continue
         if not policies.can_read(user, post.topic.category):
             continue
@@ -431,6 +495,18 @@ def _notify_mentions(author: User, post: Post, already: set[int]) -> None:
             title=f"{author.public_name} mentioned you in a conversation",
             url=post.get_absolute_url(),
         )
+        told.add(user.pk)
+    return told
+
+
+def announce(author: User, post: Post) -> None:
+    """A message has just been published (posted, or approved by a moderator): tell those who
+    follow the conversation (for a reply), then those it mentions, then those it quotes, each
+    person once; and have the worker fetch the titles of the pages it links to."""
+    told = topic_levels.notify_reply(author, post) if post.post_number > 1 else set()
+    told |= _notify_mentions(author, post, told)
+    quotes.notify_quoted(author, post, told)
+    previews.fetch_titles_later(post)
 
 
 def _mark_posted(user: User, topic: Topic, post_number: int, *, reply: bool) -> bool:
@@ -468,6 +544,7 @@ def create_topic(
     title: str,
     body: str,
     poll: polls.PollSpec | None = None,
+    pictures: Sequence[post_pictures.NewPicture] = (),
 ) -> Topic:
     if not policies.can_post_in(author, category):
         raise PostRefused("title", "You can't start a conversation here.")
@@ -477,6 +554,7 @@ def create_topic(
     raw = _clean(body)
     standing = ensure_standing(author)
     _check_first_day(author, standing, topic=True)
+    raw, stored = post_pictures.prepare(author, raw, pictures)
     screening = moderation.screen(author, raw, category)
     cooked = _cook(author, screening.text)
     now = timezone.now()
@@ -499,6 +577,7 @@ def create_topic(
         created_at=now,
         awaiting_approval=screening.hold,
     )
+    stored.save(post)
     search.index(post)
     if poll is not None:
         polls.add_poll(topic, poll)
@@ -511,12 +590,15 @@ def create_topic(
     _bump(standing, topic_count=1, post_count=1)
     moderation.after_post(author, post, screening)
     if not screening.hold:
-        _notify_mentions(author, post, set())
+        announce(author, post)
     return topic
 
 
-def duplicate_reply(author: User, topic: Topic, body: str) -> Post | None:
-    """The member's reply with this text sent in the last few minutes, if any (a double tap)."""
+def duplicate_reply(
+    author: User, topic: Topic, body: str, pictures: Sequence[post_pictures.NewPicture] = ()
+) -> Post | None:
+    """The member's reply with this text (and pictures) sent in the last few minutes, if any
+    (a double tap)."""
     recent = (
         Post.objects.filter(
             topic=topic,
@@ -527,11 +609,14 @@ def duplicate_reply(author: User, topic: Topic, body: str) -> Post | None:
         .order_by("-post_number")
         .first()
     )
-    return recent if recent is not None and recent.raw == body.strip() else None
+    sent = post_pictures.compose(body.strip(), [p.description for p in pictures])
+    return recent if recent is not None and post_pictures.same_text(recent.raw, sent) else None
 
 
 @transaction.atomic
-def post_reply(author: User, topic: Topic, body: str) -> Post:
+def post_reply(
+    author: User, topic: Topic, body: str, *, pictures: Sequence[post_pictures.NewPicture] = ()
+) -> Post:
     """Add a reply. Sent twice (a double tap, a retried form), it is kept once."""
     topic = (
         Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
@@ -543,11 +628,12 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
     if not policies.can_post_in(author, topic.category):
         raise PostRefused("body", "You can't reply in this conversation.")
     raw = _clean(body)
-    recent = duplicate_reply(author, topic, raw)
+    recent = duplicate_reply(author, topic, raw, pictures)
     if recent is not None:
         return recent
     standing = ensure_standing(author)
     _check_first_day(author, standing, topic=False)
+    raw, stored = post_pictures.prepare(author, raw, pictures)
     screening = moderation.screen(author, raw, topic.category)
     cooked = _cook(author, screening.text)
     now = timezone.now()
@@ -561,6 +647,7 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
         created_at=now,
         awaiting_approval=screening.hold,
     )
+    stored.save(post)
     search.index(post)
     drafts.discard_reply_draft(author, topic)
     Topic.objects.filter(pk=topic.pk).update(
@@ -580,8 +667,7 @@ def post_reply(author: User, topic: Topic, body: str) -> Post:
     if screening.hold:  # others hear about it once a moderator approves it
         return post
     post.topic = topic
-    told = topic_levels.notify_reply(author, post)
-    _notify_mentions(author, post, told)
+    announce(author, post)
     return post
 
 
@@ -602,8 +688,11 @@ def edit_post(editor: User, post: Post, body: str) -> Post:
     post.version += 1
     post.edited_at = timezone.now()
     post.save(update_fields=["raw", "cooked", "version", "edited_at"])
+    post_pictures.forget_unused(post)
     search.index(post)
     moderation.post_edited(editor, post, screening)
+    if not post.awaiting_approval:
+        previews.fetch_titles_later(post)
     return post
 
 
@@ -789,6 +878,7 @@ def delete_post(actor: User, post: Post) -> None:
     post.deleted_at = now
     post.deleted_by = actor
     post.save(update_fields=["deleted_at", "deleted_by"])
+    post_pictures.remove_for(post)
     search.remove(post)
     topic = post.topic
     if post.post_number == 1:
@@ -885,6 +975,7 @@ def _export(user: User) -> dict[str, Any]:
             .order_by("pk")
         ],
         **drafts.export_for(user),
+        **post_pictures.export_for(user),
         **polls.export_for(user),
         "standing": None
         if standing is None
@@ -909,6 +1000,7 @@ def _erase(user: User) -> None:
     conversations.erase_for(user)
     moderation.erase_for(user)
     drafts.erase_for(user)
+    post_pictures.erase_for(user)
     polls.erase_for(user)
     for reaction in Reaction.objects.filter(user=user).select_related("post"):
         _count_reaction(reaction.post, _COUNTER[Reaction.Kind(reaction.kind)], reaction.kind, -1)

@@ -7,6 +7,7 @@ from homeward.community.views import (
     members,
     moderation,
     pages,
+    pictures,
     polls,
 )
 
@@ -29,12 +30,15 @@ urlpatterns = [
     path("t/<int:pk>/close/", moderation.topic_close, name="topic_close"),
     path("t/<int:pk>/move/", moderation.topic_move, name="topic_move"),
     path("t/<int:pk>/split/", moderation.topic_split, name="topic_split"),
+    path("p/<int:pk>/", pages.post_link, name="post"),
+    path("p/<int:pk>/quote/", members.quote, name="quote"),
     path("p/<int:pk>/edit/", members.post_edit, name="post_edit"),
     path("p/<int:pk>/react/", members.react, name="react"),
     path("p/<int:pk>/bookmark/", members.bookmark, name="bookmark"),
     path("p/<int:pk>/delete/", moderation.post_delete, name="post_delete"),
     path("p/<int:pk>/history/", moderation.post_history, name="post_history"),
     path("p/<int:pk>/flag/", members.flag, name="flag"),
+    path("pictures/<int:pk>/", pictures.picture, name="picture"),
     # Private conversations
     path("messages/", conversations.conversation_list, name="conversations"),
     path("messages/new/", conversations.conversation_new, name="conversation_new"),

@@ -8,20 +8,24 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Site-wide values every template may use. The unread count is a stored counter, so this
-    costs one small query only for signed-in members, and only when a template asks."""
+    costs one small query only for signed-in members, only when a template asks, and once
+    however many times the page shows it (the home page does twice)."""
     user = getattr(request, "user", None)
+    read: list[int] = []
 
     def unread() -> int:
         if user is None or not user.is_authenticated:
             return 0
-        from homeward.core.models import NotificationSettings
+        if not read:
+            from homeward.core.models import NotificationSettings
 
-        value = (
-            NotificationSettings.objects.filter(user=user)
-            .values_list("unread_count", flat=True)
-            .first()
-        )
-        return value or 0
+            value = (
+                NotificationSettings.objects.filter(user=user)
+                .values_list("unread_count", flat=True)
+                .first()
+            )
+            read.append(value or 0)
+        return read[0]
 
     def staff() -> bool:
         if user is None or not user.is_authenticated:

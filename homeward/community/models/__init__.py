@@ -1,5 +1,6 @@
 """The community's tables, one module per noun: the forum itself (forum.py), private
-conversations (conversations.py) and moderation (moderation.py). Import from here."""
+conversations (conversations.py), moderation (moderation.py), pictures in messages
+(pictures.py) and the titles of linked pages (previews.py). Import from here."""
 
 from homeward.community.models.conversations import (
     Conversation,
@@ -31,7 +32,9 @@ from homeward.community.models.moderation import (
     SupportContact,
     WatchedWord,
 )
+from homeward.community.models.pictures import PostPicture
 from homeward.community.models.polls import MAX_OPTIONS, MIN_OPTIONS, Poll, PollBallot, PollOption
+from homeward.community.models.previews import LinkPreview
 from homeward.community.models.visits import StandingSnapshot
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "ConversationMember",
     "Draft",
     "Flag",
+    "LinkPreview",
     "MemberIgnore",
     "MemberStanding",
     "Message",
@@ -56,6 +60,7 @@ __all__ = [
     "PollBallot",
     "PollOption",
     "Post",
+    "PostPicture",
     "PostRevision",
     "Reaction",
     "ReviewItem",

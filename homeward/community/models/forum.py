@@ -245,6 +245,15 @@ class Post(models.Model):
         return _url_pattern("community:post_history").format(self.pk)
 
     @property
+    def link_url(self) -> str:
+        """The message's lasting address: it finds the message wherever it is now."""
+        return _url_pattern("community:post").format(self.pk)
+
+    @property
+    def quote_url(self) -> str:
+        return _url_pattern("community:quote").format(self.pk)
+
+    @property
     def anchor(self) -> str:
         return f"post-{self.post_number}"
 

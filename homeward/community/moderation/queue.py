@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.accounts.policies import is_moderator
-from homeward.community import policies, topic_levels
+from homeward.community import policies
 from homeward.community.models import (
     Category,
     Flag,
@@ -124,9 +124,12 @@ def approve(actor: User, item: ReviewItem) -> None:
             Post.objects.filter(pk=item.post.pk).update(hidden_at=None)
     _close(actor, item, ReviewItem.Status.APPROVED, upheld=False)
     audit.record(actor, "community.review_approved", item)
-    if held and item.post is not None and item.post.post_number > 1:
-        # A held reply reaches those who follow the conversation once it is published.
-        topic_levels.notify_reply(item.post.author, item.post)
+    if held and item.post is not None:
+        from homeward.community import services
+
+        # A held message reaches those who follow the conversation, and those it mentions or
+        # quotes, once it is published.
+        services.announce(item.post.author, item.post)
     if held:
         title = "A moderator approved your message: everyone can see it now"
     elif hidden:
@@ -177,7 +180,7 @@ def edit_and_approve(actor: User, item: ReviewItem, body: str) -> None:
     if raw != post.raw:
         PostRevision.objects.create(post=post, version=post.version, raw=post.raw, editor=actor)
         post.raw = raw
-        post.cooked = str(render_markdown(raw))
+        post.cooked = str(render_markdown(raw, link_lines=True))
         post.version += 1
         post.edited_at = timezone.now()
         post.save(update_fields=["raw", "cooked", "version", "edited_at"])

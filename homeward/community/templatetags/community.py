@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.utils.dates import MONTHS_3
+from django.utils.html import conditional_escape, format_html
 
 from homeward.community import conf
+
+if TYPE_CHECKING:
+    from homeward.accounts.models import User
 
 register = template.Library()
 
@@ -20,6 +26,46 @@ def moderation_banner() -> dict[str, Any]:
         "hours": conf.moderation_hours().describe(),
         "support": [{"name": n, "how": h} for n, h in conf.DEFAULT_SUPPORT],
     }
+
+
+# Lists print one or two times for each row. Django's date filter looks through the locale's
+# format modules on every call for a format like "c" that is not a setting's name; these give
+# the same text as date:'c', date:"j M Y, H:i" and date:"j M Y" without that.
+
+
+@register.filter(expects_localtime=True)
+def iso_time(value: Any) -> str:
+    """As date:'c': the local time in ISO 8601, for <time datetime="...">."""
+    return value.isoformat() if isinstance(value, datetime) else ""
+
+
+@register.filter(expects_localtime=True)
+def day_and_time(value: Any) -> str:
+    """As date:"j M Y, H:i", e.g. "5 Mar 2026, 14:07" (the month's name as translated)."""
+    if not isinstance(value, datetime):
+        return ""
+    return (
+        f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}, "
+        f"{value.hour:02d}:{value.minute:02d}"
+    )
+
+
+@register.filter(expects_localtime=True)
+def day(value: Any) -> str:
+    """As date:"j M Y", e.g. "5 Mar 2026"."""
+    if not isinstance(value, datetime):
+        return ""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
+
+
+@register.filter
+def author_link(author: User) -> str:
+    """A message's author: the name they show, linked to their profile while they have one
+    (a list links every author, so this is a filter, not a template included for each)."""
+    url = author.profile_url
+    if url:
+        return format_html('<a href="{}">{}</a>', url, author.public_name)
+    return conditional_escape(author.public_name)
 
 
 @register.filter

@@ -4,14 +4,17 @@ many categories, conversations or messages there are."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import sign_in
+from homeward.accounts.models import User
 from homeward.community import factories, services, topic_levels
 from homeward.community.models import (
     POSTS_PER_PAGE,
+    TOPICS_PER_PAGE,
     Category,
     NotificationLevel,
     Post,
@@ -86,6 +89,31 @@ def test_out_of_range_pages_are_not_found(family, topic):
     client = sign_in(Client(), family)
     assert client.get(f"/community/t/{topic.pk}/?page=2").status_code == 404
     assert client.get(f"/community/t/{topic.pk}/?page=x").status_code == 404
+    for page in ("2", "0", "x", "-1", "1.0", "99999999999999999999999"):
+        assert client.get(f"/community/c/visits/?page={page}").status_code == 404, page
+
+
+def test_a_category_pages_older_conversations_without_counting_them(family, regular, visits):
+    for i in range(TOPICS_PER_PAGE + 2):
+        services.create_topic(regular, visits, title=f"Conversation {i}", body="Hi")
+    client = sign_in(Client(), family)
+    first = client.get("/community/c/visits/").content.decode()
+    assert first.count('class="topic-row"') == TOPICS_PER_PAGE
+    assert "<span>Page 1</span>" in first
+    assert 'href="?page=2">Older conversations' in first
+    assert "Newer conversations" not in first
+    second = client.get("/community/c/visits/?page=2").content.decode()
+    assert second.count('class="topic-row"') == 2
+    assert "Conversation 0" in second and "Conversation 1<" in second
+    assert 'href="?page=1">Newer conversations' in second
+    assert "Older conversations" not in second
+    assert client.get("/community/c/visits/?page=3").status_code == 404
+
+
+def test_an_empty_category_has_a_first_page(family, visits):
+    page = sign_in(Client(), family).get("/community/c/visits/")
+    assert page.status_code == 200
+    assert "No conversations here yet." in page.content.decode()
 
 
 # Query counts ----------------------------------------------------------------------------
@@ -107,19 +135,28 @@ def test_categories_page_queries_do_not_grow_with_categories(family, regular):
             services.create_topic(regular, cat, title=f"Topic in {i}", body="Hello")
         counts.append(_count(client, "/community/"))
     assert counts[0] == counts[1]
+    assert counts[1] <= 8, counts
 
 
-def test_topic_list_queries_do_not_grow_with_conversations(family, regular, visits):
+def test_topic_list_queries_do_not_grow_with_conversations(family, regular, peer_moderator, visits):
+    """3 conversations, then 33 (a full page and another after it), some pinned, some read,
+    replied to, tracked or muted by the member: the same queries, at most 8."""
     client = sign_in(Client(), family)
     counts = []
-    for n in (1, 25):
+    for n in (3, TOPICS_PER_PAGE + 3):
         for i in range(Topic.objects.count(), n):
             topic = services.create_topic(regular, visits, title=f"Conversation {i}", body="Hi")
-            if i % 3 == 0:
+            if i % 4 == 0:  # a new member's first day allows 10 replies
                 services.post_reply(family, topic, "Me too")
                 client.get(f"/community/t/{topic.pk}/")
+            if i % 5 == 1:
+                topic_levels.set_level(family, topic, NotificationLevel.MUTED)
+            if i % 7 == 2:
+                services.set_pinned(peer_moderator, topic, pinned=True)
         counts.append(_count(client, "/community/c/visits/"))
-    assert counts[0] == counts[1]
+        counts.append(_count(client, "/community/c/visits/?page=2") if n > 3 else counts[-1])
+    assert len(set(counts)) == 1, counts
+    assert counts[0] <= 8, counts
 
 
 def _grow(topic: Topic, authors: list, n: int) -> None:
@@ -148,6 +185,7 @@ def test_topic_page_queries_do_not_grow_with_messages(family, regular, peer_mode
         number = 1 if page == "first" else topic.page_count
         counts.append(_count(client, f"/community/t/{topic.pk}/?page={number}"))
     assert counts[0] == counts[1]
+    assert counts[1] <= 8, counts
     if page == "last":
         last = client.get(f"/community/t/{topic.pk}/?page={topic.page_count}").content.decode()
         assert "Message 2000" in last
@@ -160,8 +198,10 @@ def test_home_panel_lists_latest_readable_conversations_in_one_query(
     services.create_topic(worker_a, staff_room, title="Rota please", body="Who's free?")
     for i in range(6):
         services.create_topic(regular, visits, title=f"Conversation {i}", body="Hi")
+    # As each request loads the member: with their standing (settings.AUTH_USER_SELECT_RELATED).
+    member = User.objects.select_related(*settings.AUTH_USER_SELECT_RELATED).get(pk=family.pk)
     with CaptureQueriesContext(connection) as queries:
-        topics = services.latest_topics_for(family)
+        topics = services.latest_topics_for(member)
     assert len(queries) == 2  # memberships (cached for the rest of the request) + topics
     assert [t.title for t in topics] == [f"Conversation {i}" for i in (5, 4, 3, 2, 1)]
 
@@ -188,6 +228,29 @@ def test_members_landing_page_shows_latest_conversations_they_may_read(
     assert "Latest conversations" in page
     assert "Hello from Brighton" in page
     assert "Rota please" not in page
+
+
+def test_members_home_page_queries_do_not_grow_with_conversations(
+    members_panel, family, regular, worker_a, staff_room, visits
+):
+    """The landing page with its latest-conversations panel: the same queries, at most 8,
+    with 3 conversations or 30 (some in the staff room, some muted by the member)."""
+    client = sign_in(Client(), family)
+    counts = []
+    for n in (3, 30):
+        for i in range(Topic.objects.count(), n):
+            if i % 4 == 3:
+                services.create_topic(worker_a, staff_room, title=f"Rota {i}", body="Who?")
+                continue
+            topic = services.create_topic(regular, visits, title=f"Conversation {i}", body="Hi")
+            if i % 5 == 0:
+                topic_levels.set_level(family, topic, NotificationLevel.MUTED)
+        counts.append(_count(client, "/"))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 8, counts
+    page = client.get("/").content.decode()
+    assert "Conversation 29" in page and "Conversation 25" not in page  # muted
+    assert "Rota" not in page
 
 
 def test_a_long_conversation_has_a_short_pager():

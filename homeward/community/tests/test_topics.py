@@ -51,6 +51,20 @@ def test_mentioning_a_member_by_name_tells_them(family, regular, peer_moderator,
     assert Notification.objects.filter(recipient=regular).count() == 2
 
 
+@pytest.mark.parametrize("kind", ["mute", "block"])
+def test_a_mention_does_not_reach_someone_who_muted_or_blocked_the_writer(
+    family, peer_moderator, topic, kind
+):
+    from homeward.community import conversations
+
+    conversations.set_ignore(peer_moderator, family, kind)
+    services.post_reply(family, topic, "Thank you @Heather Sis 12")
+    assert not Notification.objects.filter(recipient=peer_moderator).exists()
+    conversations.set_ignore(peer_moderator, family, None)
+    services.post_reply(family, topic, "Thanks again @Heather Sis 12")
+    assert Notification.objects.filter(recipient=peer_moderator).count() == 1
+
+
 def test_a_mention_does_not_reach_someone_who_cannot_read_the_category(
     worker_a, family, staff_room
 ):

@@ -1,4 +1,5 @@
-"""What members do: start a conversation, reply, edit their own messages, react, bookmark."""
+"""What members do: start a conversation, reply (or quote a message in a reply), edit their own
+messages, react, bookmark."""
 
 from __future__ import annotations
 
@@ -6,10 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from homeward.accounts.policies import acting_user
-from homeward.community import drafts, limits, moderation, policies, services, topic_levels
+from homeward.community import (
+    drafts,
+    limits,
+    moderation,
+    policies,
+    quotes,
+    services,
+    topic_levels,
+)
 from homeward.community.forms import EditForm, FlagForm, LevelForm, ReplyForm, TopicForm
 from homeward.community.models import LEVEL_HELP, NotificationLevel, Post, Reaction
 from homeward.community.views.pages import SUPPORT_KEY, decorate
@@ -40,7 +49,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     draft = drafts.topic_draft(user, category) if request.method == "GET" else None
     initial = {"title": draft.title, "body": draft.body} if draft else None
-    form = TopicForm(request.POST or None, initial=initial)
+    form = TopicForm(request.POST or None, request.FILES or None, initial=initial, member=user)
     if request.method == "POST" and form.is_valid():
         try:
             wait = limits.check(user, "topic")
@@ -52,6 +61,7 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 poll=form.poll_spec(),
+                pictures=form.new_pictures,
             )
         except services.PostRefused as refused:
             form.add_error(refused.field, refused.message)
@@ -69,14 +79,14 @@ def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     topic = services.get_topic_for(user, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES, member=user)
     if form.is_valid():
         try:
-            body = form.cleaned_data["body"]
+            body, new_pictures = form.cleaned_data["body"], form.new_pictures
             wait = limits.check(user, "reply")
-            if wait and services.duplicate_reply(user, topic, body) is None:
+            if wait and services.duplicate_reply(user, topic, body, new_pictures) is None:
                 raise services.PostRefused("body", wait)
-            post = services.post_reply(user, topic, body)
+            post = services.post_reply(user, topic, body, pictures=new_pictures)
         except services.PostRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
@@ -84,6 +94,22 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
             _after_post(request, post)
             return redirect(post.get_absolute_url())
     return render(request, "community/reply.html", {"topic": topic, "form": form}, status=400)
+
+
+@require_safe
+@login_required
+def quote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reply form starting with a quote of one message (the member's unfinished reply, if
+    any, comes first). It posts to `reply` like the form under the conversation."""
+    user = acting_user(request)
+    post = quotes.get_quotable_for(user, pk)
+    body = quotes.quote_markdown(post)
+    draft = drafts.reply_draft(user, post.topic)
+    if draft is not None and draft.body.strip():
+        body = f"{draft.body.rstrip()}\n\n{body}"
+    form = ReplyForm(initial={"body": body}, member=user)
+    context = {"topic": post.topic, "form": form, "quoting": post}
+    return render(request, "community/reply.html", context)
 
 
 @require_http_methods(["GET", "POST"])

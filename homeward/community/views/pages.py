@@ -4,22 +4,27 @@ member's own bookmarks and progress. Every page is for signed-in members."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from homeward.accounts.models import User
 from homeward.accounts.policies import acting_user, is_moderator, is_staff
-from homeward.community import drafts, moderation, policies, polls, services, trust
+from homeward.community import (
+    drafts,
+    moderation,
+    policies,
+    polls,
+    previews,
+    quotes,
+    services,
+    trust,
+)
 from homeward.community.forms import LevelForm, ReplyForm
 from homeward.community.models import (
     LEVEL_HELP,
-    TOPICS_PER_PAGE,
     NotificationLevel,
     Post,
-    Topic,
     TrustLevel,
 )
 
@@ -47,41 +52,30 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "community/index.html", context)
 
 
+# A guard against absurd page numbers (3 million conversations deep), not a limit anyone meets.
+MAX_CATEGORY_PAGE = 100_000
+
+
 @require_safe
 @login_required
 def category(request: HttpRequest, slug: str) -> HttpResponse:
-    """A category's conversations: pinned first, then the most recently active."""
+    """A category's conversations: pinned first, then the most recently active; newer and
+    older pages, without a total (after Discourse)."""
     user = acting_user(request)
     cat = services.get_category_for(user, slug)
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CATEGORY_PAGE:
+        raise Http404
+    number = int(raw)
     services.record_visit(user)
-    topics = (
-        Topic.objects.live()
-        .filter(category=cat)
-        .select_related("author", "last_poster")
-        # Pinned first (NULLs sort differently on SQLite and PostgreSQL, so say it plainly).
-        .order_by(F("pinned_at").desc(nulls_last=True), "-last_posted_at", "-id")
-    )
-    paginator = Paginator(topics, TOPICS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, PageNotAnInteger):
-        raise Http404 from None
-    rows = list(page.object_list)
-    marks = services.read_marks(user, rows)
-    for topic in rows:
-        read, level = marks.get(topic.pk, (None, NotificationLevel.NORMAL))
-        # New replies are counted for conversations the member tracks or watches (Discourse).
-        topic.unread = (
-            topic.highest_post_number - read
-            if read is not None and level >= NotificationLevel.TRACKING
-            else 0
-        )
-        topic.never_opened = read is None
-        topic.muted = level == NotificationLevel.MUTED
+    topics, has_next = services.category_page(user, cat, number)
+    if not topics and number > 1:
+        raise Http404
     context = {
         "category": cat,
-        "page": page,
-        "topics": rows,
+        "topics": topics,
+        "page_number": number,
+        "has_next": has_next,
         "may_post": policies.can_post_in(user, cat),
     }
     return render(request, "community/category.html", context)
@@ -126,6 +120,10 @@ def decorate(user: User, posts: list[Post], *, annotated: bool = False) -> None:
         post.my_like = (post.pk, "like") in reacted  # type: ignore[attr-defined]
         post.my_support = (post.pk, "support") in reacted  # type: ignore[attr-defined]
         post.my_bookmark = post.pk in marked  # type: ignore[attr-defined]
+        # The body with its links' titles (previews.dress) or, by default, `cooked`: always
+        # set, because a template looking up an attribute a model lacks pays for a dir().
+        if not hasattr(post, "body_html"):
+            post.body_html = ""  # type: ignore[attr-defined]
 
 
 @require_safe
@@ -140,6 +138,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     convo, posts, mark = services.topic_page(user, pk, number)
     services.record_reading(user, convo, posts[-1].post_number, mark)
     decorate(user, posts, annotated=True)
+    previews.dress(user, posts)
     is_last_page = number == convo.page_count
     may_reply = policies.can_reply(user, convo)
     # The member's unfinished reply fills the box again on the last page; other pages link to
@@ -156,7 +155,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         "may_reply": may_reply,
         "is_moderator": is_moderator(user),
         "may_lead": policies.can_lead(user),
-        "form": ReplyForm(initial={"body": draft.body} if draft else None),
+        "form": ReplyForm(initial={"body": draft.body} if draft else None, member=user),
         "draft": draft,
         "poll": polls.poll_view(user, convo, poll) if poll is not None else None,
         "level": level,
@@ -165,6 +164,14 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         "support": support_box(request),
     }
     return render(request, "community/topic.html", context)
+
+
+@require_safe
+@login_required
+def post_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message's lasting address (quotes link to it): on to wherever the message is now."""
+    post = quotes.get_linked_for(acting_user(request), pk)
+    return redirect(post.get_absolute_url())
 
 
 def support_box(request: HttpRequest) -> list[moderation.SupportLine]:
