@@ -63,15 +63,6 @@ def blocked_by(user_ids: list[int], other: User) -> set[int]:
     )
 
 
-def _muters_of(user_ids: list[int], other: User) -> set[int]:
-    """Members who muted or blocked `other`: they are not told about their messages."""
-    return set(
-        MemberIgnore.objects.filter(user_id__in=user_ids, other=other).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
 def ignores_of(user: User) -> list[MemberIgnore]:
     return list(
         MemberIgnore.objects.filter(user=user).select_related("other").order_by("kind", "-id")
@@ -218,7 +209,7 @@ def _cooked(raw: str) -> tuple[str, str]:
 
 
 def _tell(author: User, conversation: Conversation, message: Message, others: list[User]) -> None:
-    muted = _muters_of([u.pk for u in others], author)
+    muted = policies.ignoring([u.pk for u in others], author)
     for user in others:
         if user.pk in muted or not user.is_active:
             continue

@@ -7,9 +7,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeward.accounts.policies import is_moderator, is_staff
-from homeward.community.models import Category, MemberStanding, Post, Topic, TrustLevel
+from homeward.community.models import (
+    Category,
+    MemberIgnore,
+    MemberStanding,
+    Post,
+    Topic,
+    TrustLevel,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AnonymousUser
 
     from homeward.accounts.models import User
@@ -137,3 +146,13 @@ def can_lead(user: User | AnonymousUser) -> bool:
     """Level 4 ("community leader", given by staff), peer moderators and staff: pin, close,
     reopen and move conversations."""
     return trust_level(user) >= TrustLevel.LEADER and not is_silenced(user)
+
+
+def ignoring(user_ids: Iterable[int], other: User) -> set[int]:
+    """Which of these members muted or blocked `other`: they are not told about what `other`
+    writes (private messages, mentions, quotes)."""
+    return set(
+        MemberIgnore.objects.filter(user_id__in=list(user_ids), other=other).values_list(
+            "user_id", flat=True
+        )
+    )

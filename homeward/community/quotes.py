@@ -27,7 +27,7 @@ from markdown_it.token import Token
 from homeward.accounts.models import User
 from homeward.accounts.policies import is_moderator
 from homeward.community import policies
-from homeward.community.models import MemberIgnore, Post
+from homeward.community.models import Post
 from homeward.core.markdown import tokens
 from homeward.core.notifications import notify
 
@@ -199,11 +199,7 @@ def notify_quoted(author: User, post: Post, already: set[int]) -> set[int]:
     )
     if not quoted:
         return set()
-    ignoring = set(
-        MemberIgnore.objects.filter(
-            user_id__in={q.author_id for q in quoted}, other=author
-        ).values_list("user_id", flat=True)
-    )
+    ignoring = policies.ignoring({q.author_id for q in quoted}, author)
     told: set[int] = set()
     for source in quoted:
         writer = source.author

@@ -34,7 +34,6 @@ from homeward.community.models import (
     TOPICS_PER_PAGE,
     Bookmark,
     Category,
-    MemberIgnore,
     MemberStanding,
     NotificationLevel,
     Post,
@@ -479,11 +478,7 @@ def _notify_mentions(author: User, post: Post, already: set[int]) -> set[int]:
     mentioned = [u for u in mentioned_users(post.raw) if u.pk != author.pk and u.pk not in already]
     if not mentioned:
         return told
-    ignoring = set(
-        MemberIgnore.objects.filter(user__in=mentioned, other=author).values_list(
-            "user_id", flat=True
-        )
-    )
+    ignoring = policies.ignoring((u.pk for u in mentioned), author)
     for user in mentioned:
         if user.pk in ignoring:
             continue
