@@ -105,7 +105,15 @@ TEMPLATES = [
                 "homeward.core.context_processors.site",
             ],
         },
-    }
+    },
+    # Fragments that repeat on busy pages (homeward/core/jinja2.py says why): autoescaped,
+    # compiled once per process; only looked up by render_fragment, never by a page's name.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "homeward.core.jinja2.environment"},
+    },
 ]
 
 DATABASES = {
@@ -139,8 +147,9 @@ AUTHENTICATION_BACKENDS = [
     "homeward.accounts.backends.ModelBackend",
     "homeward.accounts.backends.AuthenticationBackend",
 ]
-# Loaded with the signed-in person in one query on every request (reverse one-to-ones).
-AUTH_USER_SELECT_RELATED = ("community_standing",)
+# Loaded with the signed-in person in one query on every request (reverse one-to-ones): the
+# community standing (trust level) and the notification settings (the header's unread count).
+AUTH_USER_SELECT_RELATED = ("community_standing", "notification_settings")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

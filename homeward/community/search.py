@@ -55,7 +55,7 @@ def register() -> None:
         search.Section(
             name="conversations",
             label="Conversations",
-            template="community/_search_results.html",
+            template="community/_search_results.jinja",
             filters=SearchFilters,
             results=results,
             order=10,
@@ -143,6 +143,11 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# A common word matches a fifth of all messages: the newest this many matches are ranked
+# first, then the ones before them (core.search.ranked).
+RANKED_NEWEST = 2_000
+
+
 def find_posts(
     user: User | AnonymousUser,
     query: str,
@@ -176,6 +181,7 @@ def find_posts(
         query,
         offset=offset,
         limit=limit,
+        newest=RANKED_NEWEST,
     )
 
 

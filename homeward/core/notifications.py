@@ -51,6 +51,9 @@ def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
     if changed:
         remaining = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         NotificationSettings.objects.filter(user=user).update(unread_count=remaining)
+        loaded = user._state.fields_cache.get("notification_settings")
+        if loaded is not None:  # loaded with the signed-in member: the header shows it
+            loaded.unread_count = remaining
     return changed
 
 

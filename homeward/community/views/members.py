@@ -22,6 +22,7 @@ from homeward.community import (
 from homeward.community.forms import EditForm, FlagForm, LevelForm, ReplyForm, TopicForm
 from homeward.community.models import LEVEL_HELP, NotificationLevel, Post, Reaction
 from homeward.community.views.pages import SUPPORT_KEY, decorate
+from homeward.core.jinja2 import render_fragment
 from homeward.core.ratelimit import rate_limit
 
 
@@ -145,7 +146,10 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         post.refresh_from_db(fields=["like_count", "support_count"])
         decorate(user, [post])
-        return render(request, "community/_reactions.html", {"post": post, "may_react": True})
+        html = render_fragment(
+            "community/_reactions.jinja", {"post": post, "may_react": True}, request
+        )
+        return HttpResponse(html)
     return redirect(post.get_absolute_url())
 
 

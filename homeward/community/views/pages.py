@@ -3,6 +3,8 @@ member's own bookmarks and progress. Every page is for signed-in members."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +29,8 @@ from homeward.community.models import (
     Post,
     TrustLevel,
 )
+from homeward.core.jinja2 import render_fragment
+from homeward.events.models import Event
 
 # Set in the session when a member's message suggests they may be at risk: the next page they
 # see shows the support box once.
@@ -36,7 +40,8 @@ SUPPORT_KEY = "community_show_support"
 @require_safe
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Every category this member may read, with its newest conversation (one query)."""
+    """Every category this member may read, with its newest conversation (one query), and the
+    next few events (one more)."""
     user = acting_user(request)
     services.record_visit(user)
     categories = list(
@@ -44,12 +49,30 @@ def index(request: HttpRequest) -> HttpResponse:
             "latest_topic", "latest_topic__last_poster"
         )
     )
+    lists = {"categories": categories, "events": upcoming_events(user)}
     context = {
-        "categories": categories,
+        "lists": render_fragment("community/_index.jinja", lists),
         "is_moderator": is_moderator(user),
         "is_staff": is_staff(user),
     }
     return render(request, "community/index.html", context)
+
+
+# How many events the index shows.
+COMMUNITY_EVENTS = 3
+
+
+def upcoming_events(user: User, count: int = COMMUNITY_EVENTS) -> list[Event]:
+    """The next `count` published events this member may see, soonest first (an event that
+    has started shows until it ends; the events app decides who sees what), in one query."""
+    events = (
+        Event.objects.visible_to(user)
+        .upcoming()
+        .filter(status=Event.Status.PUBLISHED)
+        .only("pk", "title", "starts_at", "ends_at", "format", "place_name")
+        .order_by("starts_at", "pk")
+    )
+    return list(events[:count])
 
 
 # A guard against absurd page numbers (3 million conversations deep), not a limit anyone meets.
@@ -74,6 +97,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "category": cat,
         "topics": topics,
+        "topic_rows": render_fragment("community/_topic_rows.jinja", {"topics": topics}),
         "page_number": number,
         "has_next": has_next,
         "may_post": policies.can_post_in(user, cat),
@@ -146,14 +170,32 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     draft = drafts.reply_draft(user, convo) if may_reply else None
     poll = getattr(convo, "poll", None) if number == 1 else None
     level = NotificationLevel.NORMAL if mark.level is None else NotificationLevel(mark.level)
+    is_mod = is_moderator(user)
+    # A poll shows straight after the opening message, so the messages are rendered in two
+    # parts when there is one.
+    opening: Any = posts[0]
+    poll_after = poll is not None and opening.post_number == 1 and opening.shown
+    poll_after = poll_after and not opening.is_deleted
+    fragment = {"topic": convo, "may_reply": may_reply, "is_moderator": is_mod, "user_pk": user.pk}
     context = {
+        "posts_html": render_fragment(
+            "community/_posts.jinja",
+            {**fragment, "posts": posts[:1] if poll_after else posts},
+            request,
+        ),
+        "more_posts_html": render_fragment(
+            "community/_posts.jinja", {**fragment, "posts": posts[1:]}, request
+        )
+        if poll_after
+        else "",
+        "poll_after_first": poll_after,
         "topic": convo,
         "posts": posts,
         "page_number": number,
         "pages": pager(number, convo.page_count),
         "is_last_page": is_last_page,
         "may_reply": may_reply,
-        "is_moderator": is_moderator(user),
+        "is_moderator": is_mod,
         "may_lead": policies.can_lead(user),
         "form": ReplyForm(initial={"body": draft.body} if draft else None, member=user),
         "draft": draft,

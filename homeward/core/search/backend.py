@@ -147,6 +147,57 @@ def ranked_keys(
         return [_python_key(k, kind) for (k,) in cursor.fetchall()]
 
 
+def ranked_window(
+    query: Query, label: str, kind: str, using: str, *, newest: int, before: int | None
+) -> tuple[list[Any], int | None]:
+    """As ranked_keys, but ranking only a window: the newest `newest` matching documents (of
+    any model) older than document `before` (None: the newest of all). Returns this model's
+    keys among them, best first, and where the next, older window starts (None: there are no
+    older matches). Ranking costs the engine work for every match it ranks: a word in a fifth
+    of a million messages took 630 ms to rank in full, and 27 ms in a window of 2,000."""
+    column = key_column(kind)
+    older = before is not None
+    if query.vendor == "sqlite":
+        scored = (
+            "SELECT rowid AS id, bm25(core_search_fts, 5.0, 1.0) AS score FROM core_search_fts"  # noqa: S608  # nosec B608
+            " WHERE core_search_fts MATCH %s"
+            + (" AND rowid < %s" if older else "")
+            + " ORDER BY rowid DESC LIMIT %s"
+        )
+        sql = (
+            f"SELECT m.id, d.model, d.{column}, m.score FROM ({scored}) m"  # noqa: S608  # nosec B608
+            " JOIN core_searchdocument d ON d.id = m.id"
+        )
+        params: list[Any] = [query.expression]
+        best_first = False  # bm25: lower is better
+    else:
+        window = (
+            f"SELECT d.id, d.model, d.{column} AS key, d.vector FROM core_searchdocument d"  # noqa: S608  # nosec B608
+            f" WHERE d.vector @@ to_tsquery('{PG_CONFIG}', %s)"
+            + (" AND d.id < %s" if older else "")
+            + " ORDER BY d.id DESC LIMIT %s"
+        )
+        sql = (
+            f"SELECT m.id, m.model, m.key, ts_rank(m.vector, q.q) FROM ({window}) m,"  # noqa: S608  # nosec B608
+            f" to_tsquery('{PG_CONFIG}', %s) AS q(q)"
+        )
+        params = [query.expression]
+        best_first = True  # ts_rank: higher is better
+    if older:
+        params.append(before)
+    params.append(newest)
+    if query.vendor != "sqlite":
+        params.append(query.expression)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    oldest = min((row[0] for row in rows), default=None)
+    more = len(rows) == newest
+    mine = [row for row in rows if row[1] == label]
+    mine.sort(key=lambda row: (-row[3] if best_first else row[3], row[0]))
+    return [_python_key(row[2], kind) for row in mine], oldest if more else None
+
+
 def optimize(using: str) -> None:
     """Merge the index's segments after a bulk rebuild (SQLite FTS5; PostgreSQL's GIN index
     needs nothing)."""
@@ -168,14 +219,22 @@ def excerpt_rows(
     placeholders = ", ".join(["%s"] * len(keys))
     db_keys = [_db_key(k, kind, connection) for k in keys]
     if query.vendor == "sqlite":
+        # FTS5 evaluates a MATCH afresh for each rowid in an IN list, and a prefix word ("cen*")
+        # merges every matching term's list each time: 190 ms for 21 rows of a word in a fifth
+        # of a million messages. Bounding the rowids instead evaluates it once, over the range
+        # the documents span (results of one search sit close together): 9 ms.
+        chosen = f"FROM core_searchdocument WHERE model = %s AND {column} IN ({placeholders})"
         sql = (
             f"SELECT d.{column}, highlight(core_search_fts, 0, %s, %s),"  # noqa: S608  # nosec B608
             " snippet(core_search_fts, 1, %s, %s, '…', %s)"
-            " FROM core_searchdocument d JOIN core_search_fts ON core_search_fts.rowid = d.id"
-            f" WHERE core_search_fts MATCH %s AND d.model = %s AND d.{column} IN ({placeholders})"
+            " FROM core_search_fts JOIN core_searchdocument d ON d.id = core_search_fts.rowid"
+            f" WHERE core_search_fts MATCH %s AND core_search_fts.rowid >= (SELECT min(id) {chosen})"
+            f" AND core_search_fts.rowid <= (SELECT max(id) {chosen})"
+            f" AND d.model = %s AND d.{column} IN ({placeholders})"
         )
         params = [
-            *(MARK_START, MARK_END) * 2, max(1, min(words, 64)), query.expression, label, *db_keys
+            *(MARK_START, MARK_END) * 2, max(1, min(words, 64)), query.expression,
+            *(label, *db_keys) * 3,
         ]  # fmt: skip
     else:
         marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'

@@ -3,7 +3,8 @@ one (from its AppConfig.ready), so core's page lists them without importing any 
 
 A section gives a form of filters (built as `filters(data, user=...)`, every field optional)
 and `results(user, query, cleaned_filters, page)`, which returns the context its template
-needs: at least `hits` (a list) and `has_next`. It must only return what this person may see
+needs: at least `hits` (a list) and `has_next`. Its `template` is a Jinja2 fragment (a list of
+results repeats for every hit: core/jinja2.py), rendered with that context. It must only return what this person may see
 (narrow a `visible_to(user)` query set before `search.matching`) and keep its query count
 constant."""
 

@@ -130,6 +130,32 @@ def test_ranked_pages_walk_past_windows_the_queryset_filters_out(registry, monke
     assert pages[4] == []
 
 
+def test_newest_windows_rank_the_newest_matches_first_then_older_ones(registry):
+    """`newest=N`: the newest N matches (of any model) are ranked among themselves, then the N
+    before them, and so on; pages follow on without gaps or repeats, and the queryset's
+    filter still reaches matches in older windows."""
+    for n in range(7):
+        # Older documents match better (more title words), so whole-ranking would put them first.
+        org(f"Travel {'travel ' * (7 - n)}{n}", "buses", slug=f"w{n}")
+        task(f"travel note {n}")  # another model's matches share the windows
+    ranked = [
+        o.slug for o in search.ranked(Organisation.objects.all(), "travel", limit=20, newest=4)
+    ]
+    assert sorted(ranked) == [f"w{n}" for n in range(7)]
+    # Documents interleave with the tasks' (every other one), so windows of four hold two each.
+    assert ranked[:2] == ["w5", "w6"] and ranked[2:4] == ["w3", "w4"]
+    whole = [o.slug for o in search.ranked(Organisation.objects.all(), "travel", limit=20)]
+    assert whole == [f"w{n}" for n in range(7)]
+    pages = [
+        o.slug
+        for k in range(8)
+        for o in search.ranked(Organisation.objects.all(), "travel", offset=k, limit=1, newest=4)
+    ]
+    assert pages == ranked
+    only_old = Organisation.objects.filter(slug="w0")
+    assert [o.slug for o in search.ranked(only_old, "travel", newest=4)] == ["w0"]
+
+
 def test_ranked_with_no_words_or_no_room_is_empty(orgs):
     assert search.ranked(Organisation.objects.all(), "***") == []
     assert search.ranked(Organisation.objects.all(), "travel", limit=0) == []

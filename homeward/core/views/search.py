@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from homeward.core import search
+from homeward.core.jinja2 import render_fragment
 from homeward.core.ratelimit import rate_limit
 from homeward.core.search.backend import MAX_QUERY_CHARS
 
@@ -36,8 +37,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     page = _page(request)
     filters = section.filters(request.GET if query else None, user=request.user)
     results = None
+    results_html = ""
     if query and filters.is_valid():
         results = section.results(request.user, query, filters.cleaned_data, page)
+        if results["hits"]:
+            results_html = render_fragment(section.template, results, request)
     context = {
         "sections": sections,
         "section": section,
@@ -45,6 +49,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": any(request.GET.get(name) for name in filters.fields),
         "results": results,
+        "results_html": results_html,
         "page": page,
         "max_query": MAX_QUERY_CHARS,
     }
