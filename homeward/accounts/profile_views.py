@@ -12,6 +12,7 @@ from homeward.accounts import profiles
 from homeward.accounts.policies import acting_user
 from homeward.accounts.profile_forms import ProfileForm
 from homeward.community.search import activity_of
+from homeward.core.jinja2 import render_fragment
 from homeward.core.ratelimit import rate_limit
 
 MAX_PAGE = 50
@@ -30,7 +31,14 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         raise Http404
     page = int(raw)
     posts, has_next = activity_of(request.user, member, page)
-    context = {"shown": shown, "member": member, "posts": posts, "page": page, "has_next": has_next}
+    context = {
+        "shown": shown,
+        "member": member,
+        "posts": posts,
+        "activity": render_fragment("accounts/_activity.jinja", {"posts": posts}),
+        "page": page,
+        "has_next": has_next,
+    }
     return render(request, "accounts/profile.html", context)
 
 

@@ -18,6 +18,7 @@ from django.db.models import (
     Field,
     IntegerField,
     Q,
+    TextField,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
@@ -42,6 +43,7 @@ from homeward.community.models import (
     TOPICS_PER_PAGE,
     Bookmark,
     Category,
+    Draft,
     MemberStanding,
     NotificationLevel,
     Post,
@@ -175,6 +177,7 @@ def _reader_sql(template: str, output: Field[Any, Any], *params: Any) -> RawSQL:
         reaction=q(Reaction._meta.db_table),
         bookmark=q(Bookmark._meta.db_table),
         topicuser=q(TopicUser._meta.db_table),
+        draft=q(Draft._meta.db_table),
     )
     return RawSQL(sql, params, output_field=output)  # noqa: S611  # nosec B611 (constants)
 
@@ -185,11 +188,13 @@ _MY_REACTION = (
 )
 _MY_BOOKMARK = "EXISTS(SELECT 1 FROM {bookmark} b WHERE b.post_id = {post}.id AND b.user_id = %s)"
 _MY_MARK = "(SELECT m.{column} FROM {topicuser} m WHERE m.topic_id = {topic}.id AND m.user_id = %s)"
+_MY_DRAFT = "(SELECT r.{column} FROM {draft} r WHERE r.topic_id = {topic}.id AND r.user_id = %s)"
 
 
 def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]:
-    """A page of a conversation in two queries: the topic with its category, poll and where
-    this member had read up to and how much they want to hear about it; then its messages
+    """A page of a conversation in two queries: the topic with its category, poll, where this
+    member had read up to, how much they want to hear about it and their unfinished reply
+    (`reply_draft_on`); then its messages
     with their authors and whether this member liked, supported or bookmarked each. 404 when
     the topic is gone, hidden from this member, or has no such page.
 
@@ -207,7 +212,15 @@ def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]
                     ("mark_visit", "last_visited_at", DateTimeField()),
                     ("mark_level", "notification_level", IntegerField()),
                 )
-            }
+            },
+            # The member's unfinished reply here (drafts.py), if any: the page offers it.
+            **{
+                name: _reader_sql(_MY_DRAFT.replace("{column}", column), output, user.pk)
+                for name, column, output in (
+                    ("draft_body", "body", TextField()),
+                    ("draft_saved_at", "updated_at", DateTimeField()),
+                )
+            },
         )
         .first()
     )
@@ -235,6 +248,14 @@ def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]
         post.topic = topic
     marks: Any = topic
     return topic, posts, Mark(marks.mark_read, marks.mark_visit, marks.mark_level)
+
+
+def reply_draft_on(user: User, topic: Topic) -> Draft | None:
+    """The member's unfinished reply in a topic read by topic_page (no query), as a Draft."""
+    found: Any = topic
+    if found.draft_saved_at is None:
+        return None
+    return Draft(user=user, topic=topic, body=found.draft_body, updated_at=found.draft_saved_at)
 
 
 def reactions_of(user: User, posts: list[Post]) -> set[tuple[int, str]]:

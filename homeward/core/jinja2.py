@@ -19,7 +19,6 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
 from jinja2 import Environment, StrictUndefined
 
 
@@ -38,7 +37,7 @@ def environment(**options: Any) -> Environment:
             "day_and_time": lambda value: community.day_and_time(_local(value)),
             "day": lambda value: community.day(_local(value)),
             "author_link": community.author_link,
-            "timesince": lambda value: timesince(value) if value else "",
+            "since": community.since,
             "date": lambda value, arg=None: date_filter(_local(value), arg),
         }
     )

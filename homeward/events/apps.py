@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
         from homeward.events import services
 
         services.register_data_handlers()
-        # The next events a member may see and current announcements: one query.
+        # The next events a member may see and current announcements: two small queries.
         home.register(
             home.Panel(
                 "events",

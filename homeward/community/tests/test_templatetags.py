@@ -37,3 +37,35 @@ def test_summer_time_is_shown_as_london_time():
 @pytest.mark.parametrize("empty", [None, ""])
 def test_no_time_prints_nothing(empty):
     assert _render("{{ v|iso_time }}|{{ v|day_and_time }}|{{ v|day }}", empty) == "||"
+
+
+@pytest.mark.parametrize("moment", TIMES)
+def test_jinja_fragments_print_the_same_dates_as_django_templates(moment):
+    """core/jinja2.py's filters turn the time into the site's zone as Django's do."""
+    jinja = engines["jinja2"].from_string("{{ v|iso_time }}|{{ v|day_and_time }}|{{ v|day }}")
+    django = "{{ v|iso_time }}|{{ v|day_and_time }}|{{ v|day }}"
+    assert jinja.render({"v": moment}) == _render(django, moment)
+
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("then", "said"),
+    [
+        (datetime(2026, 12, 6, 12, 0, tzinfo=UTC), "a moment"),
+        (datetime(2026, 12, 6, 12, 5, tzinfo=UTC), "a moment"),  # a clock a little ahead
+        (datetime(2026, 12, 6, 11, 59, 0, tzinfo=UTC), "1 minute"),
+        (datetime(2026, 12, 6, 11, 1, tzinfo=UTC), "59 minutes"),
+        (datetime(2026, 12, 6, 10, 0, tzinfo=UTC), "2 hours"),
+        (datetime(2026, 12, 5, 11, 0, tzinfo=UTC), "1 day"),
+        (datetime(2026, 11, 22, 12, 0, tzinfo=UTC), "2 weeks"),
+        (datetime(2026, 9, 1, 12, 0, tzinfo=UTC), "3 months"),
+        (datetime(2024, 12, 1, 12, 0, tzinfo=UTC), "2 years"),
+    ],
+)
+def test_since_says_the_largest_whole_unit(then, said):
+    from homeward.community.templatetags.community import since
+
+    assert since(then, NOW) == said
+    assert since(None, NOW) == ""

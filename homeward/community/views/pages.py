@@ -13,7 +13,6 @@ from django.views.decorators.http import require_safe
 from homeward.accounts.models import User
 from homeward.accounts.policies import acting_user, is_moderator, is_staff
 from homeward.community import (
-    drafts,
     moderation,
     policies,
     polls,
@@ -167,7 +166,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     may_reply = policies.can_reply(user, convo)
     # The member's unfinished reply fills the box again on the last page; other pages link to
     # it (one query on every page, so the count stays the same however long it grows).
-    draft = drafts.reply_draft(user, convo) if may_reply else None
+    draft = services.reply_draft_on(user, convo) if may_reply else None
     poll = getattr(convo, "poll", None) if number == 1 else None
     level = NotificationLevel.NORMAL if mark.level is None else NotificationLevel(mark.level)
     is_mod = is_moderator(user)
@@ -197,7 +196,10 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         "may_reply": may_reply,
         "is_moderator": is_mod,
         "may_lead": policies.can_lead(user),
-        "form": ReplyForm(initial={"body": draft.body} if draft else None, member=user),
+        # The reply box is only on the last page.
+        "form": ReplyForm(initial={"body": draft.body} if draft else None, member=user)
+        if is_last_page
+        else None,
         "draft": draft,
         "poll": polls.poll_view(user, convo, poll) if poll is not None else None,
         "level": level,
