@@ -15,6 +15,7 @@ app_name = "community"
 
 urlpatterns = [
     path("", pages.index, name="index"),
+    path("latest/", pages.latest, name="latest"),
     path("bookmarks/", pages.bookmarks, name="bookmarks"),
     path("progress/", pages.progress, name="progress"),
     path("c/<slug:slug>/", pages.category, name="category"),

@@ -228,6 +228,13 @@ ENTRIES = {
         queries=ceilings(member=7, peer_moderator=10, staff=13, worker_a=10, platform_admin=12),
         wrong_method=WrongMethod("post", "family"),
     ),
+    "community:latest": Entry(
+        get=SIGNED_IN,
+        setup=_world,
+        absent=_staff_room,
+        queries=ceilings(member=7, peer_moderator=10, staff=13, worker_a=10, platform_admin=12),
+        wrong_method=WrongMethod("post", "family"),
+    ),
     "community:category": Entry(
         get=SIGNED_IN,
         kwargs=_category,

@@ -260,3 +260,60 @@ def test_a_long_conversation_has_a_short_pager():
     assert pager(1, 3) == [1, 2, 3]
     assert pager(250, 500) == [1, None, 248, 249, 250, 251, 252, None, 500]
     assert pager(500, 500) == [1, None, 498, 499, 500]
+
+
+# Latest conversations ----------------------------------------------------------------------
+
+
+def test_latest_lists_the_newest_conversations_a_member_may_read(
+    family, regular, worker_a, staff_room, visits
+):
+    children = factories.make_category("Talking to children", slug="children")
+    services.create_topic(regular, visits, title="Older in visits", body="Hi")
+    services.create_topic(worker_a, staff_room, title="Rota please", body="Who's free?")
+    newest = services.create_topic(regular, children, title="Newest in children", body="Hi")
+    muted = services.create_topic(regular, visits, title="Muted by the family", body="Hi")
+    topic_levels.set_level(family, muted, NotificationLevel.MUTED)
+    page = sign_in(Client(), family).get("/community/latest/").content.decode()
+    titles = [t for t in ("Newest in children", "Older in visits") if t in page]
+    assert titles == ["Newest in children", "Older in visits"]
+    assert page.index("Newest in children") < page.index("Older in visits")
+    assert "Rota please" not in page and "Muted by the family" not in page
+    assert f'In <a href="{children.get_absolute_url()}">Talking to children</a>' in page
+    assert f'href="{newest.get_absolute_url()}"' in page
+    staff_page = sign_in(Client(), worker_a).get("/community/latest/").content.decode()
+    assert "Rota please" in staff_page and "Muted by the family" in staff_page
+
+
+def test_latest_pages_older_conversations_and_refuses_pages_that_are_not(family, regular, visits):
+    for i in range(TOPICS_PER_PAGE + 2):
+        services.create_topic(regular, visits, title=f"Conversation {i}", body="Hi")
+    client = sign_in(Client(), family)
+    first = client.get("/community/latest/").content.decode()
+    assert first.count('class="topic-row"') == TOPICS_PER_PAGE
+    assert 'href="?page=2">Older conversations' in first
+    second = client.get("/community/latest/?page=2").content.decode()
+    assert second.count('class="topic-row"') == 2
+    assert "Conversation 0<" in second and "Conversation 1<" in second
+    for page in ("3", "0", "x", "-1", "99999999999999999999999"):
+        assert client.get(f"/community/latest/?page={page}").status_code == 404, page
+
+
+def test_latest_is_linked_from_the_community_page(family, db):
+    page = sign_in(Client(), family).get("/community/").content.decode()
+    assert 'href="/community/latest/">Latest conversations</a>' in page
+
+
+def test_latest_queries_do_not_grow_with_conversations(family, regular, peer_moderator, visits):
+    client = sign_in(Client(), family)
+    counts = []
+    for n in (3, TOPICS_PER_PAGE + 3):
+        for i in range(Topic.objects.count(), n):
+            topic = services.create_topic(regular, visits, title=f"Conversation {i}", body="Hi")
+            if i % 5 == 1:
+                topic_levels.set_level(family, topic, NotificationLevel.MUTED)
+            if i % 4 == 0:
+                client.get(topic.get_absolute_url())
+        counts.append(_count(client, "/community/latest/"))
+    assert len(set(counts)) == 1, counts
+    assert counts[0] <= 8, counts

@@ -96,12 +96,38 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "category": cat,
         "topics": topics,
-        "topic_rows": render_fragment("community/_topic_rows.jinja", {"topics": topics}),
+        "topic_rows": render_fragment(
+            "community/_topic_rows.jinja", {"topics": topics, "show_category": False}
+        ),
         "page_number": number,
         "has_next": has_next,
         "may_post": policies.can_post_in(user, cat),
     }
     return render(request, "community/category.html", context)
+
+
+@require_safe
+@login_required
+def latest(request: HttpRequest) -> HttpResponse:
+    """The newest conversations in every category this member may read (Discourse's
+    "Latest"); newer and older pages, without a total."""
+    user = acting_user(request)
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_CATEGORY_PAGE:
+        raise Http404
+    number = int(raw)
+    services.record_visit(user)
+    topics, has_next = services.latest_page(user, number)
+    if not topics and number > 1:
+        raise Http404
+    rows = {"topics": topics, "show_category": True}
+    context = {
+        "topics": topics,
+        "topic_rows": render_fragment("community/_topic_rows.jinja", rows),
+        "page_number": number,
+        "has_next": has_next,
+    }
+    return render(request, "community/latest.html", context)
 
 
 def pager(current: int, last: int) -> list[int | None]:
