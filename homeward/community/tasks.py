@@ -7,7 +7,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from homeward.community import linkfetch
+from homeward.community import linkfetch, moderation
 from homeward.community.models import LinkPreview
 
 log = logging.getLogger("homeward.tasks")
@@ -30,7 +30,10 @@ def fetch_link_title(url_hash: str) -> bool:
     except Exception:
         LinkPreview.objects.filter(pk=row.pk).update(failed=True, fetched_at=timezone.now())
         raise
+    # Watched words apply to a title as to a message: one that would be held or flagged is not
+    # shown (failed: the address stays), censored words are replaced.
+    shown = moderation.screen_title(title)
     LinkPreview.objects.filter(pk=row.pk).update(
-        title=title, failed=False, fetched_at=timezone.now()
+        title=shown, failed=not shown, fetched_at=timezone.now()
     )
-    return True
+    return bool(shown)

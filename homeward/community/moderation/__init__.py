@@ -49,6 +49,7 @@ from homeward.community.moderation.watched import (
     post_edited,
     remove_watched_word,
     screen,
+    screen_title,
 )
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "report_message",
     "review_url",
     "screen",
+    "screen_title",
     "silence",
     "strike",
     "support_for",

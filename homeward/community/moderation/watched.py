@@ -84,6 +84,26 @@ def screen(author: User, raw: str, category: Category | None = None) -> Screenin
     return result
 
 
+def screen_title(title: str) -> str:
+    """A linked page's title (fetched from another website, previews.py) as it may be shown in
+    place of the address: censored words replaced; nothing at all when it has a word that would
+    block, hold or flag a member's message (the reader sees the address the member wrote). A
+    crisis word leaves it be: it is someone else's page, not a member in need."""
+    for word, action in WatchedWord.objects.values_list("word", "action"):
+        regex = re.compile(_pattern(word), re.IGNORECASE)
+        if not regex.search(title):
+            continue
+        if action in (
+            WatchedWord.Action.BLOCK,
+            WatchedWord.Action.APPROVAL,
+            WatchedWord.Action.FLAG,
+        ):
+            return ""
+        if action == WatchedWord.Action.CENSOR:
+            title = regex.sub(CENSORED, title)
+    return title
+
+
 def after_post(author: User, post: Post, screening: Screening) -> None:
     """Put a new or edited message in the queue when the screening asks for it, and alert the
     people on duty when it suggests someone may be at risk."""

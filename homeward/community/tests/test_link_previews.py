@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from conftest import sign_in
 from homeward.community import linkfetch, previews, services
 from homeward.community.linkfetch import FetchRefused, fetch_title
-from homeward.community.models import LinkPreview, Post
+from homeward.community.models import LinkPreview, Post, WatchedWord
 from homeward.community.models.previews import url_key
 from homeward.community.tasks import fetch_link_title
 from homeward.core.markdown import render_markdown
@@ -249,6 +249,35 @@ def test_a_refused_fetch_is_recorded_and_the_address_stays(pages, topic, regular
     assert row.failed and row.fetched_at is not None and row.title == ""
     page = sign_in(Client(), family).get(post.get_absolute_url()).content.decode()
     assert f">{url}</a>" in page
+
+
+@pytest.mark.parametrize(
+    ("title", "word", "action", "shown"),
+    [
+        ("Best casino bonuses", "casino", "flag", ""),
+        ("Best casino bonuses", "casino", "block", ""),
+        ("Best casino bonuses", "casino*", "approval", ""),
+        ("Damned visiting rules", "damn*", "censor", "\u25a0\u25a0\u25a0 visiting rules"),
+        ("Suicide prevention helpline", "suicide", "crisis", "Suicide prevention helpline"),
+        ("Visiting times", "casino", "flag", "Visiting times"),
+    ],
+)
+def test_watched_words_apply_to_fetched_titles(
+    topic, regular, family, monkeypatch, title, word, action, shown
+):
+    """A page's title is someone else's words shown on our page: a word that would block, hold
+    or flag a message keeps the address instead; a censored word is replaced."""
+    WatchedWord.objects.create(word=word, action=action)
+    monkeypatch.setattr(linkfetch, "fetch_title", lambda url: title)
+    url = "https://www.example.org/page"
+    post = services.post_reply(regular, topic, f"Look:\n{url}")
+    row = LinkPreview.objects.get()
+    assert fetch_link_title.call(row.url_hash) is bool(shown)
+    row.refresh_from_db()
+    assert (row.title, row.failed) == (shown, not shown)
+    page = sign_in(Client(), family).get(post.get_absolute_url()).content.decode()
+    assert (f">{url}</a>" in page) is not bool(shown)
+    assert (f"{shown}</a>" in page) if shown else (title not in page)
 
 
 def test_a_title_is_shown_escaped_with_its_site(topic, regular, family):
