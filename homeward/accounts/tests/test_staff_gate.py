@@ -232,3 +232,37 @@ def test_anonymous_visitor_is_sent_to_the_normal_sign_in_for_the_admin_site(clie
     assert status == 302
     assert final_url == "/accounts/login/?next=%2Fadmin%2F"
     assert response.status_code == 200
+
+
+def test_every_admin_action_is_in_the_audit_log_too(platform_admin):
+    """The admin keeps its own log; each entry is copied into ours (core.audit)."""
+    from homeward.community.factories import make_category
+    from homeward.community.models import Category
+
+    category = make_category("Old news", slug="old-news")
+    client = sign_in(Client(), platform_admin)
+    url = f"/admin/community/category/{category.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Category.objects.filter(pk=category.pk).exists()
+    event = AuditEvent.objects.get(action="admin.deleted")
+    assert (event.actor, event.target_type, event.target_id) == (
+        platform_admin,
+        "community.category",
+        str(category.pk),
+    )
+
+
+def test_deleting_several_at_once_in_the_admin_audits_each(platform_admin):
+    from homeward.community.factories import make_category
+
+    doomed = [make_category(f"Old {n}", slug=f"old-{n}") for n in range(2)]
+    client = sign_in(Client(), platform_admin)
+    response = client.post(
+        "/admin/community/category/",
+        {"action": "delete_selected", "_selected_action": [c.pk for c in doomed], "post": "yes"},
+    )
+    assert response.status_code == 302
+    events = AuditEvent.objects.filter(action="admin.deleted").order_by("target_id")
+    assert [(e.actor, e.target_id) for e in events] == [
+        (platform_admin, str(c.pk)) for c in sorted(doomed, key=lambda c: str(c.pk))
+    ]
