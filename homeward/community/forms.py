@@ -54,6 +54,9 @@ class WithPictures(forms.Form):
         # A new member sees when pictures open up instead (community/_pictures.html).
         self.pictures_later = member is not None and not allowed and policies.limits_apply(member)
         self.picture_slots = conf.pictures_per_message() if allowed else 0
+        if self.picture_slots and "body" in self.fields:
+            # A picture may say it all: the text is needed only when no picture comes with it.
+            self.fields["body"].required = False
         accept = ",".join(PICTURE_TYPES[t] for t in PICTURE_TYPES if t in conf.picture_types())
         for n in range(1, self.picture_slots + 1):
             self.fields[f"picture_{n}"] = forms.FileField(
@@ -109,6 +112,14 @@ class WithPictures(forms.Form):
                 )
             if upload:
                 chosen.append((n, upload, description))
+        if (
+            "body" in self.fields
+            and not self.fields["body"].required
+            and "body" not in self.errors
+            and not data.get("body", "").strip()
+            and not chosen
+        ):
+            self.add_error("body", "Write your message, or add a picture.")
         if chosen and self.member is not None:
             wait = pictures.upload_wait(self.member)
             if wait:

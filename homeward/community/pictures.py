@@ -123,7 +123,7 @@ def compose(raw: str, descriptions: Sequence[str], ids: Sequence[int] | None = N
     """The message's markdown with its pictures after the text, one to a paragraph."""
     numbers = list(ids) if ids is not None else [0] * len(descriptions)
     lines = [f"![{_alt(d)}]({URL.format(n)})" for d, n in zip(descriptions, numbers, strict=True)]
-    return "\n\n".join([raw, *lines]) if lines else raw
+    return "\n\n".join([raw, *lines] if raw else lines) if lines else raw
 
 
 def same_text(a: str, b: str) -> bool:

@@ -535,10 +535,11 @@ def _check_first_day(author: User, standing: MemberStanding, *, topic: bool) -> 
         )
 
 
-def _clean(raw: str) -> str:
+def _clean(raw: str, *, pictures: bool = False) -> str:
+    """The message's text, trimmed: it may be empty only when pictures come with it."""
     raw = raw.strip()
-    if not raw:
-        raise PostRefused("body", "Write your message.")
+    if not raw and not pictures:
+        raise PostRefused("body", "Write your message, or add a picture.")
     return raw
 
 
@@ -650,7 +651,7 @@ def create_topic(
     title = " ".join(title.split())
     if not title:
         raise PostRefused("title", "Give your conversation a title.")
-    raw = _clean(body)
+    raw = _clean(body, pictures=bool(pictures))
     standing = ensure_standing(author)
     _check_first_day(author, standing, topic=True)
     raw, stored = post_pictures.prepare(author, raw, pictures)
@@ -726,7 +727,7 @@ def post_reply(
         raise PostRefused("body", "This conversation is closed, so it can't take new replies.")
     if not policies.can_post_in(author, topic.category):
         raise PostRefused("body", "You can't reply in this conversation.")
-    raw = _clean(body)
+    raw = _clean(body, pictures=bool(pictures))
     recent = duplicate_reply(author, topic, raw, pictures)
     if recent is not None:
         return recent

@@ -136,6 +136,30 @@ def test_a_level_one_member_adds_a_picture_to_a_reply(regular, topic, settings):
     assert f'src="{url}"' in page
 
 
+def test_a_picture_may_be_the_whole_message(regular, topic):
+    """No words needed when a picture says it (its description is its text for those who
+    can't see it); with neither, the member is asked for one or the other."""
+    client = sign_in(Client(), regular)
+    response = reply(client, topic, (photo(), DOG), body="  ")
+    assert response.status_code == 302
+    post = Post.objects.get(topic=topic, post_number=2)
+    url = f"/community/pictures/{PostPicture.objects.get().pk}/"
+    assert post.raw == f"![My daughter's drawing of our dog]({url})"
+    assert f'src="{url}"' in client.get(f"/community/t/{topic.pk}/").content.decode()
+    refused = reply(client, topic, body=" ")
+    assert refused.status_code == 400
+    assert "Write your message, or add a picture." in refused.content.decode()
+    assert topic.posts.count() == 2
+
+
+def test_a_member_without_pictures_still_needs_words(family, topic):
+    response = sign_in(Client(), family).post(f"/community/t/{topic.pk}/reply/", {"body": ""})
+    assert response.status_code == 400
+    assert "Write your message." in response.content.decode()
+    with pytest.raises(services.PostRefused, match="Write your message, or add a picture"):
+        services.post_reply(family, topic, "  ")
+
+
 def test_a_new_conversation_takes_pictures_and_a_poll(regular, visits):
     client = sign_in(Client(), regular)
     response = client.post(
