@@ -26,11 +26,12 @@ def members_panel() -> Panel:
 def _schedule() -> None:
     from datetime import timedelta
 
-    from homeward.community import levels, pictures
+    from homeward.community import levels, pictures, previews
     from homeward.core import schedule
 
     schedule.register("community.trust_level_three", timedelta(days=1), levels.daily)
     schedule.register("community.picture_files", timedelta(hours=1), pictures.sweep_orphans)
+    schedule.register("community.link_titles", timedelta(days=1), previews.sweep_unlinked)
 
 
 class CommunityConfig(AppConfig):

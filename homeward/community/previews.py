@@ -44,6 +44,9 @@ MAX_FETCHES_PER_MESSAGE = 5
 # A title is fetched again when a new message links to it after this long (a failed one sooner).
 REFRESH_AFTER = timedelta(days=30)
 RETRY_AFTER = timedelta(days=1)
+# A title no new message has linked to for this long is removed (`sweep_unlinked`, daily): the
+# address a member wrote stays in their message, the copy of another site's title does not.
+KEEP_UNLINKED = timedelta(days=400)
 REL = "nofollow noopener noreferrer ugc"
 _MARK = f'rel="{REL}">http'  # cheap test: could this message have a link alone on its line?
 
@@ -96,6 +99,7 @@ def fetch_titles_later(post: Post) -> int:
     keys = {url_key(u): u for u in urls}
     now = timezone.now()
     known = LinkPreview.objects.filter(url_hash__in=keys)
+    known.update(linked_at=now)
     stale = known.filter(
         Q(fetched_at__lt=now - REFRESH_AFTER)
         | Q(failed=True, fetched_at__lt=now - RETRY_AFTER)
@@ -116,6 +120,12 @@ def fetch_titles_later(post: Post) -> int:
     for key in queued:
         transaction.on_commit(partial(fetch_link_title.enqueue, key))
     return len(queued)
+
+
+def sweep_unlinked() -> int:
+    """Remove the titles no message has linked to for KEEP_UNLINKED (scheduled daily)."""
+    deleted, _ = LinkPreview.objects.filter(linked_at__lt=timezone.now() - KEEP_UNLINKED).delete()
+    return deleted
 
 
 # Reading: titles in place of addresses -----------------------------------------------------

@@ -18,7 +18,9 @@ def url_key(url: str) -> str:
 class LinkPreview(models.Model):
     """One web address and the title of its page. `queued_at` is when the worker was last asked
     to fetch it; `fetched_at` is empty until it has tried; `failed` says the last try found no
-    title (refused, unreachable, not a web page), and an earlier title, if any, stays."""
+    title (refused, unreachable, not a web page), and an earlier title, if any, stays.
+    `linked_at` is when a message last linked to it: a row no message has linked to for
+    previews.KEEP_UNLINKED is removed (a daily job), and older messages show the address."""
 
     url_hash = models.CharField(max_length=64, unique=True)
     url = models.TextField()
@@ -26,6 +28,7 @@ class LinkPreview(models.Model):
     queued_at = models.DateTimeField(default=timezone.now)
     fetched_at = models.DateTimeField(null=True, blank=True)
     failed = models.BooleanField(default=False)
+    linked_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-queued_at"]

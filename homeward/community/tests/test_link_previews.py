@@ -324,6 +324,33 @@ def test_known_titles_are_fetched_again_only_when_old_or_failed(
     assert LinkPreview.objects.get(url=old).title == "T"  # kept until a new one is found
 
 
+def test_titles_no_message_links_to_any_more_are_swept(topic, regular, family):
+    """Each message linking to a page keeps its title; one nobody has linked to for
+    KEEP_UNLINKED is removed by the daily job, and its old messages show the address."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from homeward.core import schedule
+
+    old, linked_again = "https://example.org/old", "https://example.org/again"
+    long_ago = timezone.now() - previews.KEEP_UNLINKED - timedelta(days=1)
+    for url in (old, linked_again):
+        LinkPreview.objects.create(
+            url_hash=url_key(url), url=url, title="A title", fetched_at=long_ago,
+            queued_at=long_ago, linked_at=long_ago,
+        )  # fmt: skip
+    with time_machine.travel(long_ago + timedelta(hours=1), tick=False):
+        first = services.post_reply(regular, topic, old)
+    services.post_reply(regular, topic, linked_again)  # today
+    assert previews.sweep_unlinked() == 1
+    assert list(LinkPreview.objects.values_list("url", flat=True)) == [linked_again]
+    page = sign_in(Client(), family).get(first.get_absolute_url()).content.decode()
+    assert f">{old}</a>" in page
+    assert "community.link_titles" in {job.name for job in schedule.jobs()}
+
+
 def test_a_held_message_fetches_nothing_until_approved(topic, family, peer_moderator):
     from homeward.community import moderation
     from homeward.community.models import ReviewItem
