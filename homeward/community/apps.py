@@ -34,6 +34,18 @@ def _schedule() -> None:
     schedule.register("community.link_titles", timedelta(days=1), previews.sweep_unlinked)
 
 
+def _jinja_filters() -> None:
+    """The community's template filters, for its Jinja2 fragments too (core/jinja2.py)."""
+    from homeward.community.templatetags import community
+    from homeward.core import jinja2
+
+    jinja2.register_filters(
+        local_time=True, iso_time=community.iso_time, day_and_time=community.day_and_time,
+        day=community.day,
+    )  # fmt: skip
+    jinja2.register_filters(author_link=community.author_link, since=community.since)
+
+
 class CommunityConfig(AppConfig):
     name = "homeward.community"
     label = "community"
@@ -45,6 +57,7 @@ class CommunityConfig(AppConfig):
 
         services.register_data_handlers()
         search.register()
+        _jinja_filters()
         _schedule()
         home.register(members_panel())
         home.register(

@@ -10,6 +10,7 @@ and an undefined name is an error, not a blank."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -21,27 +22,33 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Environment, StrictUndefined
 
+# Filters apps add from their AppConfig.ready() (`register_filters`), so core imports no app.
+_filters: dict[str, Callable[..., Any]] = {}
+
+
+def register_filters(*, local_time: bool = False, **filters: Callable[..., Any]) -> None:
+    """Make these functions filters of every fragment. `local_time=True`: each takes a moment
+    and is given it in the site's time zone, as Django gives filters marked expects_localtime."""
+    for name, function in filters.items():
+        _filters[name] = _in_local_time(function) if local_time else function
+
 
 def environment(**options: Any) -> Environment:
     """Settings' TEMPLATES entry for Jinja2 points here (OPTIONS["environment"])."""
     options["undefined"] = StrictUndefined
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = Environment(autoescape=True, **options)
-    from homeward.community.templatetags import community
-
     env.globals["url"] = _url
-    env.filters.update(
-        {
-            # Django's filters with expects_localtime get local time; here it is said plainly.
-            "iso_time": lambda value: community.iso_time(_local(value)),
-            "day_and_time": lambda value: community.day_and_time(_local(value)),
-            "day": lambda value: community.day(_local(value)),
-            "author_link": community.author_link,
-            "since": community.since,
-            "date": lambda value, arg=None: date_filter(_local(value), arg),
-        }
-    )
+    env.filters["date"] = _in_local_time(date_filter)
+    env.filters.update(_filters)
     return env
+
+
+def _in_local_time(function: Callable[..., Any]) -> Callable[..., Any]:
+    def local(value: Any, *args: Any) -> Any:
+        return function(_local(value), *args)
+
+    return local
 
 
 def _url(name: str, *args: Any) -> str:
