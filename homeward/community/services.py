@@ -166,10 +166,12 @@ _SHOWN = (
 
 def _reader_sql(template: str, output: Field[Any, Any], *params: Any) -> RawSQL:
     """A column about the reader, as a correlated subquery in SQL: `template` names tables as
-    {post}, {topic}, {reaction}, {bookmark} and {topicuser}. The topic page asks for five such
-    columns on every visit, and the ORM's Exists() and FilteredRelation() cost more to build
-    than the whole query takes to run (about 2 ms a page on the benchmark's machine); the
-    same SQL written out costs nothing to build. Values are parameters, never formatted in."""
+    {post}, {topic}, {reaction}, {bookmark}, {topicuser} and {draft} (each subquery finds at
+    most one row: those tables are unique on the reader and the row). The topic page asks for
+    eight such columns on every visit, and the ORM's Exists() and FilteredRelation() cost
+    more to build than the whole query takes to run (about 2 ms a page on the benchmark's
+    machine); the same SQL written out costs nothing to build. Values are parameters, never
+    formatted in."""
     q = connection.ops.quote_name
     sql = template.format(
         post=q(Post._meta.db_table),
@@ -195,9 +197,9 @@ _MY_DRAFT = "(SELECT r.{column} FROM {draft} r WHERE r.topic_id = {topic}.id AND
 def topic_page(user: User, pk: int, page: int) -> tuple[Topic, list[Post], Mark]:
     """A page of a conversation in two queries: the topic with its category, poll, where this
     member had read up to, how much they want to hear about it and their unfinished reply
-    (`reply_draft_on`); then its messages
-    with their authors and whether this member liked, supported or bookmarked each. 404 when
-    the topic is gone, hidden from this member, or has no such page.
+    (`reply_draft_on`); then its messages with their authors and whether this member liked,
+    supported or bookmarked each. 404 when the topic is gone, hidden from this member, or has
+    no such page.
 
     (One query joining the topic to every message was tried: it reads and converts the
     topic's, category's and poll's columns twenty times, which cost more than a second

@@ -191,7 +191,7 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     is_last_page = number == convo.page_count
     may_reply = policies.can_reply(user, convo)
     # The member's unfinished reply fills the box again on the last page; other pages link to
-    # it (one query on every page, so the count stays the same however long it grows).
+    # it (read with the topic by services.topic_page: no query of its own).
     draft = services.reply_draft_on(user, convo) if may_reply else None
     poll = getattr(convo, "poll", None) if number == 1 else None
     level = NotificationLevel.NORMAL if mark.level is None else NotificationLevel(mark.level)
