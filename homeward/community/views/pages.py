@@ -215,7 +215,6 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
         else "",
         "poll_after_first": poll_after,
         "topic": convo,
-        "posts": posts,
         "page_number": number,
         "pages": pager(number, convo.page_count),
         "is_last_page": is_last_page,
