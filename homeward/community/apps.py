@@ -39,10 +39,6 @@ def _jinja_filters() -> None:
     from homeward.community.templatetags import community
     from homeward.core import jinja2
 
-    jinja2.register_filters(
-        local_time=True, iso_time=community.iso_time, day_and_time=community.day_and_time,
-        day=community.day,
-    )  # fmt: skip
     jinja2.register_filters(author_link=community.author_link, since=community.since)
 
 

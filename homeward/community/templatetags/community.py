@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.utils.dates import MONTHS_3
-from django.utils.html import conditional_escape, format_html
+from django.template.loader import render_to_string
+from markupsafe import Markup, escape
 
 from homeward.community import conf
+from homeward.core import jinja2
 
 if TYPE_CHECKING:
     from homeward.accounts.models import User
@@ -28,34 +29,36 @@ def moderation_banner() -> dict[str, Any]:
     }
 
 
+def moderation_banner_html() -> str:
+    """The same banner, rendered, for a page whose body is a Jinja2 fragment (the topic page):
+    nothing while moderators are on duty."""
+    if conf.moderators_on_duty():
+        return ""
+    return render_to_string("community/_banner.html", moderation_banner())
+
+
 # Lists print one or two times for each row. Django's date filter looks through the locale's
 # format modules on every call for a format like "c" that is not a setting's name; these give
-# the same text as date:'c', date:"j M Y, H:i" and date:"j M Y" without that.
+# the same text as date:'c', date:"j M Y, H:i" and date:"j M Y" without that (core.jinja2 has
+# the formats, and gives Jinja2 fragments the same filters).
 
 
 @register.filter(expects_localtime=True)
 def iso_time(value: Any) -> str:
     """As date:'c': the local time in ISO 8601, for <time datetime="...">."""
-    return value.isoformat() if isinstance(value, datetime) else ""
+    return jinja2.iso_time(value) if isinstance(value, datetime) else ""
 
 
 @register.filter(expects_localtime=True)
 def day_and_time(value: Any) -> str:
     """As date:"j M Y, H:i", e.g. "5 Mar 2026, 14:07" (the month's name as translated)."""
-    if not isinstance(value, datetime):
-        return ""
-    return (
-        f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}, "
-        f"{value.hour:02d}:{value.minute:02d}"
-    )
+    return jinja2.day_and_time(value, jinja2.month_names()) if isinstance(value, datetime) else ""
 
 
 @register.filter(expects_localtime=True)
 def day(value: Any) -> str:
     """As date:"j M Y", e.g. "5 Mar 2026"."""
-    if not isinstance(value, datetime):
-        return ""
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year:04d}"
+    return jinja2.day(value, jinja2.month_names()) if isinstance(value, datetime) else ""
 
 
 @register.filter
@@ -63,9 +66,11 @@ def author_link(author: User) -> str:
     """A message's author: the name they show, linked to their profile while they have one
     (a list links every author, so this is a filter, not a template included for each)."""
     url = author.profile_url
+    # markupsafe's escaping, which Django's templates honour (__html__) as Jinja2's do: three
+    # times faster than format_html, for every row of a list.
     if url:
-        return format_html('<a href="{}">{}</a>', url, author.public_name)
-    return conditional_escape(author.public_name)
+        return Markup('<a href="%s">%s</a>') % (url, author.public_name)
+    return escape(author.public_name)
 
 
 # The largest whole unit of a time gone by, after Discourse's short relative times: lists print

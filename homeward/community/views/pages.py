@@ -28,6 +28,7 @@ from homeward.community.models import (
     Post,
     TrustLevel,
 )
+from homeward.community.templatetags.community import moderation_banner_html
 from homeward.core.jinja2 import render_fragment
 from homeward.events.models import Event
 
@@ -184,7 +185,8 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     if not raw.isdigit() or int(raw) < 1:
         raise Http404
     number = int(raw)
-    convo, posts, mark = services.topic_page(user, pk, number)
+    found = services.topic_page(user, pk, number)
+    convo, posts, mark = found.topic, found.posts, found.mark
     services.record_reading(user, convo, posts[-1].post_number, mark)
     decorate(user, posts, annotated=True)
     previews.dress(user, posts)
@@ -192,45 +194,39 @@ def topic(request: HttpRequest, pk: int) -> HttpResponse:
     may_reply = policies.can_reply(user, convo)
     # The member's unfinished reply fills the box again on the last page; other pages link to
     # it (read with the topic by services.topic_page: no query of its own).
-    draft = services.reply_draft_on(user, convo) if may_reply else None
+    draft = found.draft if may_reply else None
     poll = getattr(convo, "poll", None) if number == 1 else None
     level = NotificationLevel.NORMAL if mark.level is None else NotificationLevel(mark.level)
-    is_mod = is_moderator(user)
-    # A poll shows straight after the opening message, so the messages are rendered in two
-    # parts when there is one.
+    # A poll shows straight after the opening message.
     opening: Any = posts[0]
     poll_after = poll is not None and opening.post_number == 1 and opening.shown
     poll_after = poll_after and not opening.is_deleted
-    fragment = {"topic": convo, "may_reply": may_reply, "is_moderator": is_mod, "user_pk": user.pk}
-    context = {
-        "posts_html": render_fragment(
-            "community/_posts.jinja",
-            {**fragment, "posts": posts[:1] if poll_after else posts},
-            request,
-        ),
-        "more_posts_html": render_fragment(
-            "community/_posts.jinja", {**fragment, "posts": posts[1:]}, request
-        )
-        if poll_after
-        else "",
-        "poll_after_first": poll_after,
+    body = {
         "topic": convo,
+        "posts": posts,
+        "poll_after_first": poll_after,
+        "poll": polls.poll_view(user, convo, poll) if poll_after and poll is not None else None,
         "page_number": number,
         "pages": pager(number, convo.page_count),
         "is_last_page": is_last_page,
         "may_reply": may_reply,
-        "is_moderator": is_mod,
+        "is_moderator": is_moderator(user),
+        "user_pk": user.pk,
         "may_lead": policies.can_lead(user),
         # The reply box is only on the last page.
         "form": ReplyForm(initial={"body": draft.body} if draft else None, member=user)
         if is_last_page
         else None,
         "draft": draft,
-        "poll": polls.poll_view(user, convo, poll) if poll is not None else None,
         "level": level,
         "level_help": LEVEL_HELP[level],
-        "level_form": LevelForm(initial={"level": level.value}),
+        "level_choices": LevelForm.base_fields["level"].choices,  # type: ignore[attr-defined]
         "support": support_box(request),
+        "banner": moderation_banner_html(),
+    }
+    context = {
+        "topic": convo,
+        "body": render_fragment("community/_topic.jinja", body, request),
     }
     return render(request, "community/topic.html", context)
 
