@@ -82,6 +82,11 @@ class Columns:
 Shape = Columns | Callable[[Any], Any]
 
 
+def as_is(value: Any) -> Any:
+    """A shape for a column taken as both engines give it: an integer, text, or None."""
+    return value
+
+
 def fetch(
     sql: str, params: Sequence[Any], *shapes: Shape, using: str = DEFAULT_DB_ALIAS
 ) -> list[tuple[Any, ...]]:
