@@ -50,6 +50,8 @@ def register() -> None:
         Post,
         document=post_document,
         queryset=lambda: Post.objects.select_related("topic").order_by("pk"),
+        # A million messages: the start of a common word costs more than it finds.
+        whole_common_words=True,
     )
     search.register_section(
         search.Section(
@@ -150,7 +152,7 @@ RANKED_NEWEST = 2_000
 
 def find_posts(
     user: User | AnonymousUser,
-    query: str,
+    query: str | search.Query,
     *,
     category: str = "",
     author: str = "",
@@ -182,6 +184,9 @@ def find_posts(
         offset=offset,
         limit=limit,
         newest=RANKED_NEWEST,
+        # With no filters, nearly every match is one the reader may read: a page and a half
+        # of rows is read at first rather than two pages.
+        kept_share=0.5 if category or author or since or until else 0.7,
     )
 
 
@@ -197,9 +202,13 @@ def results(
     """One page of results (the engine's ranked window, the readable rows among it, then the
     excerpts: three queries for most pages); a row more than a page is read to know whether
     there is a next page, so no count is needed."""
+    # Parsed once for the ranking and the excerpts (core.search.parse).
+    words = search.parse(Post, query)
+    if words is None:
+        return {"hits": [], "has_next": False}
     rows = find_posts(
         user,
-        query,
+        words,
         category=filters.get("category") or "",
         author=filters.get("author") or "",
         since=filters.get("since"),
@@ -208,7 +217,7 @@ def results(
         limit=RESULTS_PER_PAGE + 1,
     )
     shown = rows[:RESULTS_PER_PAGE]
-    marks = search.highlights(shown, query)
+    marks = search.highlights(shown, words)
     hits = []
     for post in shown:
         mark = marks.get(post.pk)

@@ -9,6 +9,7 @@ PostgreSQL; the SQL is in backend.py).
     search.ranked(queryset, "visiting times", offset=0, limit=20)  # best first, a page
     search.excerpts(objects, "visiting times")    # {pk: safe HTML with <mark>ed words}
     search.highlights(objects, "visiting times")  # {pk: Highlight(title, excerpt)}
+    words = search.parse(Model, "visiting times")  # parsed once, for several of the above
     manage.py search_reindex [app_label.Model ...]
     search.register_section(search.Section(...))  # a section of the /search/ page (sections.py)
 
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from math import ceil
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, router, transaction
@@ -37,13 +39,16 @@ from homeward.core.search.backend import words
 from homeward.core.search.sections import Section, register_section, sections_for
 
 __all__ = [
+    "COMMON_MATCHES",
     "Highlight",
+    "Query",
     "Registration",
     "Section",
     "excerpts",
     "highlights",
     "index",
     "matching",
+    "parse",
     "ranked",
     "register",
     "register_section",
@@ -60,12 +65,22 @@ MAX_TITLE_CHARS = 1_000
 MAX_BODY_CHARS = 100_000
 
 
+# The last word of a search also matches as the start of longer words ("Pentonv" finds
+# Pentonville), unless the model was registered with whole_common_words and the words as typed
+# already match this many documents. On a large collection, the start of a common word costs
+# the engine every matching word's list in full (FTS5 merges them before reading any:
+# "visitors centre" was 17 ms as a prefix and under 1 ms whole, for the newest 2,000 matches
+# of 1M messages).
+COMMON_MATCHES = 50
+
+
 @dataclass(frozen=True)
 class Registration:
     model: type[models.Model]
     document: Callable[[Any], Document]
     # What reindexing reads (e.g. with select_related for the document); default: every row.
     queryset: Callable[[], models.QuerySet[Any]] | None = None
+    whole_common_words: bool = False
 
     @property
     def label(self) -> str:
@@ -102,10 +117,13 @@ def register(
     document: Callable[[M], Document],
     *,
     queryset: Callable[[], models.QuerySet[M]] | None = None,
+    whole_common_words: bool = False,
 ) -> None:
-    """Say how to make an object's searchable (title, body); call from AppConfig.ready()."""
+    """Say how to make an object's searchable (title, body); call from AppConfig.ready().
+    `whole_common_words`: for a large collection, the last word is a prefix only when the
+    words as typed are rare (COMMON_MATCHES)."""
     _key_kind(model)
-    registration = Registration(model, document, queryset)
+    registration = Registration(model, document, queryset, whole_common_words)
     _registry[_label(model)] = registration
 
 
@@ -158,16 +176,33 @@ def remove(obj: models.Model) -> None:
     SearchDocument.objects.filter(**_key_filter(registration, obj.pk)).delete()
 
 
-def _query(model: type[models.Model], query: str) -> backend.Query | None:
-    vendor = transaction.get_connection(router.db_for_read(model)).vendor
-    return backend.Query.parse(query, vendor)
+Query = backend.Query
+
+
+def parse(model: type[models.Model], text: str) -> Query | None:
+    """The words of a person's text as a search of this model takes them (None: no words).
+    `matching`, `ranked` and `highlights` take the text and parse it themselves; parse it
+    once to give several of them the same Query (for a model registered with
+    whole_common_words, deciding costs a query)."""
+    using = router.db_for_read(model)
+    vendor = transaction.get_connection(using).vendor
+    if not _registration(model).whole_common_words:
+        return Query.parse(text, vendor)
+    whole = Query.parse(text, vendor, prefix=False)
+    if whole is None or backend.matches_at_least(whole, COMMON_MATCHES, using):
+        return whole
+    return Query.parse(text, vendor)
+
+
+def _query(model: type[models.Model], query: str | Query) -> Query | None:
+    return query if isinstance(query, Query) else parse(model, query)
 
 
 def matching(
-    queryset: models.QuerySet[M], query: str, *, narrowed: bool = False
+    queryset: models.QuerySet[M], query: str | Query, *, narrowed: bool = False
 ) -> models.QuerySet[M]:
     """The same queryset narrowed to rows whose document has every word of `query` (the last
-    also as a prefix); not ordered (best first: `ranked`). Any text is safe to pass; a query
+    also as a prefix, unless COMMON_MATCHES says otherwise); not ordered (best first: `ranked`). Any text is safe to pass; a query
     with no words matches nothing.
 
     The search drives from the text by default: the engine lists the matching documents and
@@ -184,17 +219,18 @@ def matching(
     return queryset.filter(pk__in=backend.matching_ids(parsed, label, kind))
 
 
-RANK_WINDOW = 50  # at least this many ranked keys checked against the queryset at a time
+RANK_WINDOW = 20  # at least this many ranked keys checked against the queryset at a time
 MAX_RANK_WINDOW = 5_000
 
 
 def ranked(
     queryset: models.QuerySet[M],
-    query: str,
+    query: str | Query,
     *,
     offset: int = 0,
     limit: int = 20,
     newest: int | None = None,
+    kept_share: float = 0.5,
 ) -> list[M]:
     """The queryset's rows whose documents match `query`, best first (BM25 on SQLite with
     title words counting five times, ts_rank on PostgreSQL), rows offset..offset+limit.
@@ -207,7 +243,11 @@ def ranked(
     `newest=N` ranks the newest N matches first, then the N before those, and so on: for a
     large, growing collection (a forum's messages), where a common word matches a fifth of
     everything and ranking every match takes the engine most of a second. Without it, every
-    match is ranked at once (a directory's listings, where newer is not better)."""
+    match is ranked at once (a directory's listings, where newer is not better).
+
+    `kept_share`: about how many of the ranked rows the queryset keeps. Rows are read for a
+    page and a half of wanted rows at first when it keeps nearly all (a search with no
+    filters), twice as many with the default (filters often keep half or less)."""
     registration = _registration(queryset.model)
     parsed = _query(queryset.model, query)
     if parsed is None or limit <= 0:
@@ -217,14 +257,14 @@ def ranked(
     label, kind = registration.label, registration.kind
     if newest is None:
         everything = partial(_ranked_all, parsed, label, kind, using)
-        return _kept(queryset, wanted, everything)[offset:wanted]
+        return _kept(queryset, wanted, everything, kept_share)[offset:wanted]
     kept: list[M] = []
     before: int | None = None
     while True:
         keys, before = backend.ranked_window(
             parsed, label, kind, using, newest=newest, before=before
         )
-        kept = _kept(queryset, wanted, partial(_slice, keys), kept)
+        kept = _kept(queryset, wanted, partial(_slice, keys), kept_share, kept)
         if len(kept) >= wanted or before is None:
             return kept[offset:wanted]
 
@@ -243,15 +283,18 @@ def _kept(
     queryset: models.QuerySet[M],
     wanted: int,
     keys_at: Callable[[int, int], list[Any]],
+    kept_share: float,
     kept: list[M] | None = None,
 ) -> list[M]:
     """`kept` and then the rows the queryset allows among ranked keys, in rank order: keys are
     read a window at a time (`keys_at(start, size)`, each window four times the last) until
-    `wanted` rows are kept in all or the keys run out."""
+    `wanted` rows are kept in all or the keys run out. Each key read costs a row and its
+    related objects, so the first window is sized for the share the queryset is expected to
+    keep."""
     kept = [] if kept is None else kept
     position = 0
-    # Twice the rows wanted at first: filters (an author, a category) often keep half or less.
-    size = min(max(RANK_WINDOW, 2 * wanted), MAX_RANK_WINDOW)
+    first = ceil((wanted - len(kept)) / min(max(kept_share, 0.1), 1.0))
+    size = min(max(RANK_WINDOW, first), MAX_RANK_WINDOW)
     while True:
         keys = keys_at(position, size)
         if keys:
@@ -273,7 +316,7 @@ class Highlight:
 
 
 def highlights(
-    objects: Sequence[models.Model], query: str, *, words: int = 24
+    objects: Sequence[models.Model], query: str | Query, *, words: int = 24
 ) -> dict[Any, Highlight]:
     """Each object's Highlight (by pk), in one query for the whole list. Objects whose
     document does not match are left out."""
@@ -296,7 +339,7 @@ def highlights(
 
 
 def excerpts(
-    objects: Sequence[models.Model], query: str, *, words: int = 24
+    objects: Sequence[models.Model], query: str | Query, *, words: int = 24
 ) -> dict[Any, SafeString]:
     """A short plain-text excerpt of each object's body around the words that matched, with
     those words in <mark>; everything else escaped. One query for the whole list."""

@@ -48,17 +48,35 @@ class Query:
     expression: str
 
     @classmethod
-    def parse(cls, query: str, vendor: str) -> Query | None:
+    def parse(cls, query: str, vendor: str, *, prefix: bool = True) -> Query | None:
+        """Every word must match; with `prefix`, the last also as the start of longer words."""
         found = words(query)
         if not found:
             return None
         *whole, last = found
         if vendor == "sqlite":
             # "word" is a phrase of one word; "word"* a prefix; a space between means AND.
-            return cls(vendor, " ".join([*(f'"{w}"' for w in whole), f'"{last}"*']))
+            return cls(
+                vendor,
+                " ".join([*(f'"{w}"' for w in whole), f'"{last}"*' if prefix else f'"{last}"']),
+            )
         if vendor == "postgresql":
-            return cls(vendor, " & ".join([*whole, f"{last}:*"]))
+            return cls(vendor, " & ".join([*whole, f"{last}:*" if prefix else last]))
         raise NotImplementedError(f"core.search has no backend for {vendor}")
+
+
+def matches_at_least(query: Query, count: int, using: str) -> bool:
+    """Whether `count` documents (of any model) match: the engine stops at that many."""
+    if query.vendor == "sqlite":
+        sql = "SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s LIMIT %s"
+    else:
+        sql = (
+            "SELECT id FROM core_searchdocument"  # noqa: S608  # nosec B608
+            f" WHERE vector @@ to_tsquery('{PG_CONFIG}', %s) LIMIT %s"
+        )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [query.expression, count])
+        return len(cursor.fetchall()) >= count
 
 
 def key_column(kind: str) -> str:

@@ -88,6 +88,37 @@ def test_last_word_matches_as_a_prefix(orgs):
     assert not search.matching(Organisation.objects.all(), "chil young").exists()
 
 
+@pytest.fixture
+def large_collection(registry: None) -> None:
+    # As a forum's messages are registered: the start of a common word is not looked up.
+    search.register(Organisation, document=lambda o: (o.name, o.website), whole_common_words=True)
+
+
+def test_common_words_as_typed_are_taken_whole_in_a_large_collection(large_collection, monkeypatch):
+    monkeypatch.setattr(search, "COMMON_MATCHES", 3)
+    for n in range(3):
+        org(f"Visit {n}", "Help on the visit day")
+    org("Visitors", "For visitors to the prison")
+    common = search.parse(Organisation, "visit")
+    assert common is not None and "*" not in common.expression and ":*" not in common.expression
+    # "visit" is found as typed in three documents: "Visitors" is not one of them.
+    assert "Visitors" not in names(search.matching(Organisation.objects.all(), "visit"))
+    assert len(search.ranked(Organisation.objects.all(), common, limit=10)) == 3
+
+
+def test_rare_or_unfinished_words_still_match_as_the_start_of_longer_ones(
+    large_collection, monkeypatch
+):
+    monkeypatch.setattr(search, "COMMON_MATCHES", 3)
+    org("Visitors", "For visitors to the prison")
+    assert names(search.matching(Organisation.objects.all(), "visit")) == {"Visitors"}
+    assert names(search.matching(Organisation.objects.all(), "visito")) == {"Visitors"}
+    found = search.ranked(Organisation.objects.all(), search.parse(Organisation, "visito") or "")
+    assert [o.name for o in found] == ["Visitors"]
+    marks = search.highlights(found, search.parse(Organisation, "visito") or "")
+    assert "<mark>" in marks[found[0].pk].title
+
+
 def test_accents_do_not_matter(orgs):
     assert names(search.matching(Organisation.objects.all(), "cafe")) == {"Family café"}
     assert names(search.matching(Organisation.objects.all(), "CAFÉ")) == {"Family café"}
