@@ -119,6 +119,30 @@ def test_level_one_members_and_staff_get_the_upload(request, topic, who):
     assert "You can add pictures once" not in html
 
 
+def test_empty_picture_slots_follow_the_settings_they_were_rendered_for(regular, topic, settings):
+    # The slots of a form nobody has filled in are rendered once per process (pictures_html):
+    # a change of settings must still show.
+    client = sign_in(Client(), regular)
+    page = f"/community/t/{topic.pk}/"
+    assert 'name="picture_4"' in client.get(page).content.decode()
+    settings.COMMUNITY_PICTURES_PER_MESSAGE = 2
+    settings.COMMUNITY_PICTURE_TYPES = ("PNG",)
+    html = client.get(page).content.decode()
+    assert 'name="picture_2"' in html and 'name="picture_3"' not in html
+    assert 'accept="image/png"' in html and "image/jpeg" not in html
+
+
+def test_a_problem_with_a_picture_shows_beside_its_slot_not_the_empty_slots(regular, topic):
+    client = sign_in(Client(), regular)
+    client.get(f"/community/t/{topic.pk}/")  # the empty slots rendered first
+    response = reply(client, topic, (photo(), ""))
+    html = response.content.decode()
+    assert response.status_code == 400  # the form again, with what to fix
+    assert "Describe the picture in a few words" in html
+    assert "Pictures you chose aren't kept while something needs fixing" in html
+    assert '<details class="picture-more" open>' in html
+
+
 def test_a_level_one_member_adds_a_picture_to_a_reply(regular, topic, settings):
     client = sign_in(Client(), regular)
     response = reply(client, topic, (photo(), DOG))
