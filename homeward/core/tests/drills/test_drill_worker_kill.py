@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from homeward.core.tests.drills.jobs import drill_job
@@ -26,12 +27,15 @@ from homeward.core.tests.drills.support import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def start_worker(database_url: str) -> subprocess.Popen[bytes]:
+def start_worker(database_url: str, files: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "HOMEWARD_ENV": "test",
         "DATABASE_URL": database_url,
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        # The worker runs the scheduled jobs too, and the picture sweep deletes files no row
+        # of *its* database names: uploads are kept under `files`, never the developer's var/.
+        "MEDIA_ROOT": str(files / "media"),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", "0.05", "--heartbeat", "0.2",
@@ -70,10 +74,18 @@ def test_a_job_cut_off_by_kill_9_runs_again_exactly_once(tmp_path):
         rows = raw_query(url, f"SELECT status FROM {table} WHERE id = %s", (key,))
         return str(rows[0][0]) if rows else "missing"
 
-    first = start_worker(url)
+    # A picture file no message names, two hours old, where the worker's uploads are: its
+    # scheduled sweep deletes it there (and so never looked in the developer's var/).
+    orphan = tmp_path / "private" / "community" / timezone.localdate().isoformat() / "o.jpg"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"not kept")
+    two_hours_ago = time.time() - 7200
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+    first = start_worker(url, tmp_path)
     try:
         wait_for(lambda: any(line.startswith("start k1") for line in log_lines(tmp_path)),
                  what="the first worker to start the job")  # fmt: skip
+        wait_for(lambda: not orphan.exists(), what="the worker's picture sweep in its own folder")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
     finally:
@@ -85,7 +97,7 @@ def test_a_job_cut_off_by_kill_9_runs_again_exactly_once(tmp_path):
     assert not (tmp_path / "done-k1").exists()
 
     (tmp_path / "hold").unlink()
-    second = start_worker(url)
+    second = start_worker(url, tmp_path)
     try:
         wait_for(lambda: status() == "SUCCESSFUL", what="the job to be run again")
         time.sleep(1.0)  # give a second, wrong, run the time to happen
