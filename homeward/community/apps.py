@@ -39,7 +39,7 @@ def _jinja_filters() -> None:
     from homeward.community.templatetags import community
     from homeward.core import jinja2
 
-    jinja2.register_filters(author_link=community.author_link, since=community.since)
+    jinja2.register_filters(author_link=community.author_link)
 
 
 class CommunityConfig(AppConfig):

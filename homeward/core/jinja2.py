@@ -43,7 +43,7 @@ def environment(**options: Any) -> Environment:
     env = Environment(autoescape=True, **options)
     env.globals["url"] = _url
     env.filters["date"] = _in_local_time(date_filter)
-    env.filters.update(iso_time=_iso_time, day_and_time=_day_and_time, day=_day)
+    env.filters.update(iso_time=_iso_time, day_and_time=_day_and_time, day=_day, since=since)
     env.filters.update(_filters)
     return env
 
@@ -84,6 +84,26 @@ def day(value: datetime, months: Sequence[str]) -> str:
 def day_and_time(value: datetime, months: Sequence[str]) -> str:
     """As date:"j M Y, H:i", e.g. "5 Mar 2026, 14:07"."""
     return f"{day(value, months)}, {value.hour:02d}:{value.minute:02d}"
+
+
+# The largest whole unit of a time gone by, after Discourse's short relative times: lists print
+# it for every row, and Django's timesince (two units, each translated) was half a category
+# page's list.
+_SINCE: tuple[tuple[int, str], ...] = ((365 * 86400, "year"), (30 * 86400, "month"))
+_SINCE += ((7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute"))
+
+
+def since(value: Any, now: datetime | None = None) -> str:
+    """How long ago, in its largest whole unit: "5 minutes", "3 days", "2 years" ("a moment"
+    under a minute, or for a time to come)."""
+    if not isinstance(value, datetime):
+        return ""
+    seconds = int(((now or timezone.now()) - value).total_seconds())
+    for size, unit in _SINCE:
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return "a moment"
 
 
 @cache

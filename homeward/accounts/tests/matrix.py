@@ -47,7 +47,7 @@ def _family_profile(scene: Scene) -> Profile:
         avatar_visibility=Visibility.MEMBERS,
     )
     storage = profile.avatar.storage
-    if not storage.exists(MATRIX_PICTURE):  # one small file, reused by every run
+    if not storage.exists(MATRIX_PICTURE):  # one small file, reused by the run's tests
         out = io.BytesIO()
         Image.new("RGB", (8, 8), (200, 120, 40)).save(out, "JPEG")
         storage.save(MATRIX_PICTURE, io.BytesIO(out.getvalue()))

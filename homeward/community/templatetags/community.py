@@ -73,29 +73,6 @@ def author_link(author: User) -> str:
     return escape(author.public_name)
 
 
-# The largest whole unit of a time gone by, after Discourse's short relative times: lists print
-# it for every row, and Django's timesince (two units, each translated) was half a category
-# page's list.
-_SINCE: tuple[tuple[int, str], ...] = ((365 * 86400, "year"), (30 * 86400, "month"))
-_SINCE += ((7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute"))
-
-
-@register.filter
-def since(value: Any, now: datetime | None = None) -> str:
-    """How long ago, in its largest whole unit: "5 minutes", "3 days", "2 years" ("a moment"
-    under a minute, or for a time to come)."""
-    if not isinstance(value, datetime):
-        return ""
-    from django.utils import timezone
-
-    seconds = int(((now or timezone.now()) - value).total_seconds())
-    for size, unit in _SINCE:
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''}"
-    return "a moment"
-
-
 @register.filter
 def waited(value: Any) -> str:
     """How long something has waited, in a few words: "5 minutes", "2 hours", "3 days"."""

@@ -779,8 +779,8 @@ MATRIX_PICTURE = "matrix-test.jpg"
 
 
 def _picture_kwargs(scene: Scene) -> dict[str, Any]:
-    """A picture in the trusted member's first message (one small file, kept for every run:
-    the upload itself is tested in test_pictures.py)."""
+    """A picture in the trusted member's first message (one small file in the run's folder,
+    reused by its tests: the upload itself is tested in test_pictures.py)."""
     picture = PostPicture.objects.filter(file=MATRIX_PICTURE).first()
     if picture is None:
         first = _world(scene).posts.get(post_number=1)

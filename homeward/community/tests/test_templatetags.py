@@ -65,7 +65,7 @@ NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     ],
 )
 def test_since_says_the_largest_whole_unit(then, said):
-    from homeward.community.templatetags.community import since
+    from homeward.core.jinja2 import since
 
     assert since(then, NOW) == said
     assert since(None, NOW) == ""
