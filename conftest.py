@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HOMEWARD_ENV", "test")
 os.environ.setdefault(
@@ -30,6 +32,19 @@ def _fresh_cache() -> None:
 
     cache.clear()
     ratelimit._local.clear()
+
+
+@pytest.fixture(scope="session")
+def _files_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("files")
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_folder_of_this_run(settings: Any, _files_folder: Path) -> None:
+    """Files a test uploads (attachments, pictures) go under a folder of this test run, never
+    the developer's var/ (the form fuzz drill left attachments there). A test that wants a
+    folder of its own sets MEDIA_ROOT again; private files sit beside it (core.storage)."""
+    settings.MEDIA_ROOT = _files_folder / "media"
 
 
 # Tests import it from here; it lives with the factories so benchmarks can use it too.

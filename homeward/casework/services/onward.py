@@ -34,9 +34,10 @@ class Suggestion:
 
 
 def ensure_default_rules(organisation: Organisation) -> None:
-    """Give an organisation the seed-004 partners and routing rules the first time it needs
-    them. Once it has any partner (partners are retired, never deleted) its own choices stand:
-    removing every rule does not bring the defaults back."""
+    """Give an organisation the seed-004 partners and routing rules unless it has partners of
+    its own: when it is made (`organisation_made`; casework migration 0004 gave them to those
+    made before). Once it has any partner (partners are retired, never deleted) its own
+    choices stand: removing every rule does not bring the defaults back."""
     if Partner.objects.filter(organisation=organisation).exists():
         return
     with transaction.atomic():
@@ -46,6 +47,16 @@ def ensure_default_rules(organisation: Organisation) -> None:
                 organisation=organisation, partner=partner, min_age=low, max_age=high,
                 position=position,
             )  # fmt: skip
+
+
+def organisation_made(
+    sender: Any, instance: Organisation, created: bool, raw: bool, **_: Any
+) -> None:
+    """post_save of Organisation (casework's AppConfig.ready): a new organisation starts with
+    the default partners and rules, so no page has to write them on a GET. Not for rows
+    loaded from a fixture (`raw`), which bring their own."""
+    if created and not raw:
+        ensure_default_rules(instance)
 
 
 def suggestions(case: Case, children: list[Person]) -> list[Suggestion]:

@@ -4,9 +4,12 @@ to a partner or to a Directory service found by name."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import sign_in
+from homeward.accounts.models import Organisation
 from homeward.casework import factories
 from homeward.casework.models import OnwardReferral, Partner, RoutingRule
 from homeward.casework.services import onward
@@ -19,6 +22,29 @@ PARTNER = {
     "contact": "Ruth Ames", "email": "ruth@example.org", "phone": "01273 000000",
     "directory_service": "",
 }  # fmt: skip
+
+
+def _own_partners(organisation):
+    """The partners an organisation added itself (every one starts with the defaults)."""
+    defaults = [name for name, *_ in onward.DEFAULT_RULES]
+    return Partner.objects.filter(organisation=organisation).exclude(name__in=defaults)
+
+
+def test_a_new_organisation_starts_with_the_default_partners_and_rules(client, manager_a):
+    made = Organisation.objects.create(name="Harbour Families", slug="harbour-families")
+    names = set(Partner.objects.filter(organisation=made).values_list("name", flat=True))
+    assert names == {name for name, *_ in onward.DEFAULT_RULES}
+    assert RoutingRule.objects.filter(organisation=made).count() == len(onward.DEFAULT_RULES)
+
+
+def test_the_partners_page_writes_nothing(client, org_a, manager_a):
+    # Even for an organisation with no partners at all (pages used to add the defaults then).
+    Partner.objects.filter(organisation=org_a).delete()
+    sign_in(client, manager_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("casework:partners")).status_code == 200
+    written = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert not [sql for sql in written if "casework" in sql], written
 
 
 def _rule(partner: Partner, low: int | str, high: int | str, position: int | str = 1) -> dict:
@@ -51,7 +77,7 @@ def test_a_partner_needs_a_name_and_a_good_email_and_nothing_is_saved(client, or
     assert "Give the partner&#x27;s name." in page
     assert "Enter an e-mail address like name@example.org." in page
     assert "Free places for two-year-olds" in page  # what was typed is kept
-    assert not Partner.objects.filter(organisation=org_a).exists()
+    assert not _own_partners(org_a).exists()
 
 
 def test_two_current_partners_cannot_share_a_name(client, org_a, manager_a):
@@ -59,7 +85,7 @@ def test_two_current_partners_cannot_share_a_name(client, org_a, manager_a):
     client.post(reverse("casework:partner_add"), PARTNER)
     again = client.post(reverse("casework:partner_add"), PARTNER | {"name": "little oaks  nursery"})
     assert "You already have a partner called little oaks nursery." in again.content.decode()
-    assert Partner.objects.filter(organisation=org_a).count() == 1
+    assert _own_partners(org_a).count() == 1
 
 
 def test_a_partner_links_to_a_directory_service_found_by_name(client, org_a, manager_a):
@@ -69,7 +95,7 @@ def test_a_partner_links_to_a_directory_service_found_by_name(client, org_a, man
     found = client.get(reverse("casework:partner_add"), {"service_q": "sunbeam"}).content.decode()
     assert "Sunbeam Family Hub" in found and "Harbour Advice Line" not in found
     client.post(reverse("casework:partner_add"), PARTNER | {"directory_service": service.pk})
-    partner = Partner.objects.get(organisation=org_a)
+    partner = _own_partners(org_a).get()
     assert partner.directory_service == service
     edit = client.get(reverse("casework:partner_edit", args=[partner.pk])).content.decode()
     assert "Sunbeam Family Hub" in edit  # the linked service stays on offer without a search
@@ -82,7 +108,7 @@ def test_a_closed_directory_service_cannot_be_linked(client, org_a, manager_a):
         reverse("casework:partner_add"), PARTNER | {"directory_service": service.pk}
     )
     assert "That service isn&#x27;t in the Directory any more." in response.content.decode()
-    assert not Partner.objects.filter(organisation=org_a).exists()
+    assert not _own_partners(org_a).exists()
 
 
 def test_a_partner_with_rules_cannot_be_retired_until_they_are_moved(client, org_a, manager_a):
@@ -160,7 +186,7 @@ def test_a_rule_with_bad_ages_is_refused_beside_the_field(
     page = response.content.decode()
     assert response.status_code == 200 and message in page
     assert f'id="id_{field}"' in page and 'aria-invalid="true"' in page
-    assert not RoutingRule.objects.exists()
+    assert not RoutingRule.objects.filter(partner=nursery).exists()
 
 
 def test_the_widest_rule_0_to_25_is_allowed(client, org_a, manager_a):
@@ -180,7 +206,7 @@ def test_a_rule_cannot_suggest_a_retired_or_another_organisations_partner(
     for partner in (retired, theirs):
         response = client.post(reverse("casework:rule_add"), _rule(partner, 0, 4))
         assert "Choose one of your current partners." in response.content.decode()
-    assert not RoutingRule.objects.exists()
+    assert not RoutingRule.objects.filter(partner__in=[retired, theirs]).exists()
 
 
 def test_a_manager_changes_and_removes_a_rule_audited(client, org_a, manager_a):

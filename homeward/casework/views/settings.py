@@ -26,7 +26,6 @@ def partners(request: HttpRequest) -> HttpResponse:
     """The organisation's partners (current, then retired) and its routing rules."""
     _managers_only(request)
     org = organisation(request)
-    onward_actions.ensure_default_rules(org)
     rows = list(Partner.objects.filter(organisation=org).select_related("directory_service"))
     rules = list(RoutingRule.objects.filter(organisation=org).select_related("partner"))
     return render(

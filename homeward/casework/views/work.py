@@ -141,7 +141,6 @@ def _destinations(
 ) -> tuple[list[tuple[str, str]], list[Any], list[Service]]:
     """What the worker may refer to: the partners the routing rules suggest first, the other
     current partners, then Directory services found by name (and the one already chosen)."""
-    onward_actions.ensure_default_rules(case.organisation)
     children = [p for p in case.family.people.all() if p.kind == "child"]
     suggested = onward_actions.suggestions(case, children)
     first = {s.partner.pk for s in suggested}

@@ -13,7 +13,6 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -73,18 +72,6 @@ def params(check: str, names: list[str]) -> list[Any]:
         for name in names
         for role in ROLES
     ]
-
-
-@pytest.fixture(scope="session")
-def matrix_files(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("matrix-files")
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_a_folder_of_this_run(settings, matrix_files) -> None:
-    # The pictures some entries need are files: saved under this run's folder (and reused by
-    # its tests), never in the developer's var/.
-    settings.MEDIA_ROOT = matrix_files / "media"
 
 
 @pytest.fixture
