@@ -79,9 +79,12 @@ def readable_posts(user: User | AnonymousUser) -> QuerySet[Post]:
 
 
 ACTIVITY_PER_PAGE = 20
-# What a list of messages shows (a profile's activity, search results): read only these
-# columns, as the lists read 20 to 50 rows, each with its conversation and category.
-_LISTED = ("post_number", "created_at", "topic__title", "topic__category__name")
+# What a list of messages shows (a profile's activity, search results): the message's own
+# columns, and of its conversation and category only their names, as values (`topic_title`,
+# `category_name`): building a conversation and a category for every row cost the lists more
+# than their query.
+_LISTED = ("post_number", "created_at", "topic_id")
+_NAMES = {"topic_title": F("topic__title"), "category_name": F("topic__category__name")}
 _AUTHOR = ("author__username", "author__display_name", "author__erased_at")
 
 
@@ -94,8 +97,8 @@ def activity_of(
     rows = list(
         readable_posts(viewer)
         .filter(author=member)
-        .select_related("topic", "topic__category")
         .only(*_LISTED)
+        .annotate(**_NAMES)
         .order_by("-created_at", "-pk")[start : start + ACTIVITY_PER_PAGE + 1]
     )
     return rows[:ACTIVITY_PER_PAGE], len(rows) > ACTIVITY_PER_PAGE
@@ -178,12 +181,7 @@ def find_posts(
         posts = posts.filter(created_at__lt=_day_start(until + timedelta(days=1)))
     return search.ranked(
         # The text too: a result whose words matched only the title shows the message's start.
-        # Of the conversation and its category only their names, as values (`topic_title`,
-        # `category_name`): each row read is checked against the reader's permissions, and
-        # objects for them cost more than the query.
-        posts.select_related("author")
-        .only("post_number", "created_at", "topic_id", "cooked", *_AUTHOR)
-        .annotate(topic_title=F("topic__title"), category_name=F("topic__category__name")),
+        posts.select_related("author").only(*_LISTED, "cooked", *_AUTHOR).annotate(**_NAMES),
         query,
         offset=offset,
         limit=limit,

@@ -40,7 +40,8 @@ class Columns:
     def __post_init__(self) -> None:
         meta = self.model._meta
         pk = meta.pk
-        assert pk is not None
+        if pk is None:  # an abstract model: no table to read
+            raise TypeError(f"{self.model.__name__} has no table of its own to read")
         chosen = {pk, *(meta.get_field(name) for name in self.names)} if self.names else None
         # In the model's own order, which Model.from_db expects of a subset of its fields.
         fields = [f for f in meta.concrete_fields if chosen is None or f in chosen]
