@@ -42,7 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         results = section.results(request.user, query, filters.cleaned_data, page)
         if results["hits"]:
             results_html = render_fragment(section.template, results, request)
-    context = {
+    body = {
         "sections": sections,
         "section": section,
         "query": query,
@@ -51,6 +51,20 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "results_html": results_html,
         "page": page,
+        "first_page": _at_page(request, None),
+        "previous_page": _at_page(request, page - 1),
+        "next_page": _at_page(request, page + 1),
         "max_query": MAX_QUERY_CHARS,
     }
+    context = {"query": query, "body": render_fragment("core/_search.jinja", body, request)}
     return render(request, "core/search.html", context)
+
+
+def _at_page(request: HttpRequest, page: int | None) -> str:
+    """This search's address at another page (None: the first), as {% querystring %} gives."""
+    params = request.GET.copy()
+    if page is None:
+        params.pop("page", None)
+    else:
+        params["page"] = str(page)
+    return f"?{params.urlencode()}"
