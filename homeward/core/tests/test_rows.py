@@ -42,9 +42,7 @@ def test_values_are_converted_as_the_orm_converts_them(family):
     family.save(update_fields=["erased_at"])
     made = _event(family, "rows.test", datetime(2026, 12, 6, 9, 30, 15, 123456, tzinfo=UTC))
 
-    [(event, actor, settings, active)] = fetch(
-        _sql(), ["rows.test"], EVENT, ACTOR, SETTINGS, bool
-    )
+    [(event, actor, settings, active)] = fetch(_sql(), ["rows.test"], EVENT, ACTOR, SETTINGS, bool)
 
     orm = AuditEvent.objects.get(pk=made.pk)
     assert isinstance(event, AuditEvent) and event.pk == made.pk
@@ -79,9 +77,7 @@ def test_fields_not_read_load_on_access_as_with_only(family):
 
 def test_an_event_with_no_actor_gives_none_and_false():
     _event(None, "rows.test", datetime(2026, 12, 6, tzinfo=UTC))
-    [(event, actor, settings, active)] = fetch(
-        _sql(), ["rows.test"], EVENT, ACTOR, SETTINGS, bool
-    )
+    [(event, actor, settings, active)] = fetch(_sql(), ["rows.test"], EVENT, ACTOR, SETTINGS, bool)
     assert event.actor_id is None and actor is None and settings is None
     assert active is False
 
