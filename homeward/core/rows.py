@@ -7,6 +7,9 @@ A query names its columns with `Columns` (a model, a table alias and some of its
 the SQL and the instances cannot drift apart: each value is converted exactly as the ORM
 converts it (aware datetimes on SQLite, booleans, JSON), and each instance is an ordinary
 model instance (`Model.from_db`) whose other fields load on access, as with `.only()`.
+Django's own `Model.objects.raw()` gives one model's instance a row and leaves every other
+column as the database gave it; a page's query reads several models a row (a message and its
+author, a topic with its category, poll and the reader's place).
 
 Values always go in as parameters; table and column names come from the models' _meta, quoted
 by the database's backend. Use this only where a page's measured cost says so: elsewhere the
