@@ -243,7 +243,10 @@ def ranked(
     `newest=N` ranks the newest N matches first, then the N before those, and so on: for a
     large, growing collection (a forum's messages), where a common word matches a fifth of
     everything and ranking every match takes the engine most of a second. Without it, every
-    match is ranked at once (a directory's listings, where newer is not better).
+    match is ranked at once (a directory's listings, where newer is not better). A window
+    holding every remaining match is ranked as above; a full one (the words are common) puts
+    documents with every word in the title first, then those with the words side by side,
+    newest first within each (backend.Window says why).
 
     `kept_share`: about how many of the ranked rows the queryset keeps. Rows are read for a
     page and a half of wanted rows at first when it keeps nearly all (a search with no
@@ -261,33 +264,30 @@ def ranked(
     kept: list[M] = []
     before: int | None = None
     while True:
-        keys, before = backend.ranked_window(
-            parsed, label, kind, using, newest=newest, before=before
-        )
-        kept = _kept(queryset, wanted, partial(_slice, keys), kept_share, kept)
+        window = backend.Window(parsed, label, kind, using, newest=newest, before=before)
+        kept = _kept(queryset, wanted, window.keys, kept_share, kept)
+        before = window.older
         if len(kept) >= wanted or before is None:
             return kept[offset:wanted]
 
 
 def _ranked_all(
     parsed: backend.Query, label: str, kind: str, using: str, start: int, size: int
-) -> list[Any]:
-    return backend.ranked_keys(parsed, label, kind, start, size, using)
-
-
-def _slice(keys: list[Any], start: int, size: int) -> list[Any]:
-    return keys[start : start + size]
+) -> tuple[list[Any], bool]:
+    keys = backend.ranked_keys(parsed, label, kind, start, size, using)
+    return keys, len(keys) == size
 
 
 def _kept(
     queryset: models.QuerySet[M],
     wanted: int,
-    keys_at: Callable[[int, int], list[Any]],
+    keys_at: Callable[[int, int], tuple[list[Any], bool]],
     kept_share: float,
     kept: list[M] | None = None,
 ) -> list[M]:
     """`kept` and then the rows the queryset allows among ranked keys, in rank order: keys are
-    read a window at a time (`keys_at(start, size)`, each window four times the last) until
+    read a window at a time (`keys_at(start, size)`: the keys among ranked places
+    start..start+size and whether more follow; each window four times the last) until
     `wanted` rows are kept in all or the keys run out. Each key read costs a row and its
     related objects, so the first window is sized for the share the queryset is expected to
     keep."""
@@ -296,11 +296,11 @@ def _kept(
     first = ceil((wanted - len(kept)) / min(max(kept_share, 0.1), 1.0))
     size = min(max(RANK_WINDOW, first), MAX_RANK_WINDOW)
     while True:
-        keys = keys_at(position, size)
+        keys, more = keys_at(position, size)
         if keys:
             rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
             kept.extend(rows[key] for key in keys if key in rows)
-        if len(kept) >= wanted or len(keys) < size:
+        if len(kept) >= wanted or not more:
             return kept
         position += size
         size = min(size * 4, MAX_RANK_WINDOW)

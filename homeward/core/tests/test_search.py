@@ -172,11 +172,14 @@ def test_newest_windows_rank_the_newest_matches_first_then_older_ones(registry):
     ranked = [
         o.slug for o in search.ranked(Organisation.objects.all(), "travel", limit=20, newest=4)
     ]
-    assert sorted(ranked) == [f"w{n}" for n in range(7)]
-    # Documents interleave with the tasks' (every other one), so windows of four hold two each.
-    assert ranked[:2] == ["w5", "w6"] and ranked[2:4] == ["w3", "w4"]
+    # Documents interleave with the tasks' (every other one), so windows of four hold two
+    # each; in a full window, every title has the word, so the newer comes first.
+    assert ranked == ["w6", "w5", "w4", "w3", "w2", "w1", "w0"]
     whole = [o.slug for o in search.ranked(Organisation.objects.all(), "travel", limit=20)]
     assert whole == [f"w{n}" for n in range(7)]
+    # A window with room to spare holds every match: it is ranked as the whole is.
+    roomy = search.ranked(Organisation.objects.all(), "travel", limit=20, newest=15)
+    assert [o.slug for o in roomy] == whole
     pages = [
         o.slug
         for k in range(8)
@@ -185,6 +188,29 @@ def test_newest_windows_rank_the_newest_matches_first_then_older_ones(registry):
     assert pages == ranked
     only_old = Organisation.objects.filter(slug="w0")
     assert [o.slug for o in search.ranked(only_old, "travel", newest=4)] == ["w0"]
+
+
+def test_a_full_window_ranks_title_then_words_together_then_newest(registry):
+    """When there are more matches than a window holds, BM25 would first count every match in
+    the collection: the window is ranked on what it holds instead."""
+    org("Older", "a visitors centre story", slug="oldest")  # left for the next window
+    org("Visitors centre", "opening times", slug="title-and-together")
+    org("News today", "the visitors centre opens", slug="together")
+    org("News this week", "a centre for visitors", slug="apart")
+    org("Centre for visitors", "opening times", slug="title")
+    org("Hello", "visitors to the centre", slug="apart-newer")
+    found = search.ranked(Organisation.objects.all(), "visitors centre", limit=10, newest=5)
+    assert [o.slug for o in found] == [
+        "title-and-together", "title", "together", "apart-newer", "apart", "oldest",
+    ]  # fmt: skip
+    # The last word as the start of a longer one counts the same way.
+    unfinished = search.ranked(Organisation.objects.all(), "visitors cent", limit=10, newest=5)
+    assert [o.slug for o in unfinished] == [o.slug for o in found]
+    pages = [
+        search.ranked(Organisation.objects.all(), "visitors centre", offset=k, limit=2, newest=5)
+        for k in (0, 2, 4)
+    ]
+    assert [o.slug for page in pages for o in page] == [o.slug for o in found]
 
 
 def test_ranked_with_no_words_or_no_room_is_empty(orgs):
