@@ -12,21 +12,24 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
-from homeward.community import services
-from homeward.community.models import Post
+from homeward.accounts.models import User
+from homeward.accounts.policies import is_staff
+from homeward.community import policies, services
+from homeward.community.models import Category, Post, Topic
 from homeward.core import search
+from homeward.core.rows import Columns, as_is, fetch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django.db.models import QuerySet
-
-    from homeward.accounts.models import User
 
 RESULTS_PER_PAGE = 20
 _TAG = re.compile(r"<[^>]*>")
@@ -153,6 +156,78 @@ def _day_start(day: date) -> datetime:
 # first, then the ones before them (core.search.ranked).
 RANKED_NEWEST = 2_000
 
+# What a search result shows of a message and its author, read with the permission check in
+# one hand-written query (core.rows): through the ORM, building that query for the keys of
+# each search cost 2 ms; the database answers it in 0.2 ms.
+_FOUND = Columns(Post, "p", ("topic", "author", "post_number", "cooked", "created_at"))
+_FOUND_AUTHOR = Columns(User, "u", ("username", "display_name", "erased_at"))
+
+
+@cache
+def _found_sql(vendor: str) -> str:
+    """The found messages' query up to the keys' IN list (per database engine: its backend
+    quotes the names). Its conditions are `readable_posts`'s, written out: a test holds the
+    two to the same answers for every kind of member and message. Only names from the models
+    are formatted in; values are parameters."""
+    topic, category = (Columns(m, a) for m, a in ((Topic, "t"), (Category, "c")))
+    return " ".join(
+        (
+            f"SELECT {_FOUND.select()}, {_FOUND_AUTHOR.select()}, t.title, c.name",  # nosec B608
+            f"FROM {_FOUND.table()} JOIN {topic.table()} ON t.id = p.topic_id",
+            f"JOIN {category.table()} ON c.id = t.category_id",
+            f"JOIN {_FOUND_AUTHOR.table()} ON u.id = p.author_id",
+            "WHERE p.deleted_at IS NULL AND p.hidden_at IS NULL AND p.awaiting_approval = %s",
+            "AND t.deleted_at IS NULL AND t.awaiting_approval = %s AND c.read_min_trust <= %s",
+        )
+    )
+
+
+def _readable_among(
+    user: User | AnonymousUser,
+    keys: list[Any],
+    *,
+    category: str = "",
+    author: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Post]:
+    """The messages among `keys` this person may read (as `readable_posts` decides) and the
+    filters keep, each with its author, `topic_title` and `category_name`: one query."""
+    if not user.is_authenticated or not keys:
+        return []
+    sql = [_found_sql(connection.vendor)]
+    params: list[Any] = [False, False, policies.trust_level(user)]
+    if not is_staff(user):
+        sql.append("AND c.staff_only = %s")
+        params.append(False)
+    if category:
+        sql.append("AND c.slug = %s")
+        params.append(category)
+    if author:
+        # As the ORM's iexact: UPPER on both sides (PostgreSQL), ASCII letters only (SQLite).
+        name = author.strip()
+        sql.append(
+            "AND u.erased_at IS NULL AND (UPPER(u.display_name) = UPPER(%s)"
+            " OR UPPER(u.username) = UPPER(%s))"
+        )
+        params += [name, name]
+    adapt = connection.ops.adapt_datetimefield_value
+    if since:
+        sql.append("AND p.created_at >= %s")
+        params.append(adapt(_day_start(since)))
+    if until:
+        sql.append("AND p.created_at < %s")
+        params.append(adapt(_day_start(until + timedelta(days=1))))
+    sql.append(f"AND p.id IN ({', '.join(['%s'] * len(keys))})")
+    found = []
+    for post, writer, title, category_name in fetch(
+        " ".join(sql), [*params, *keys], _FOUND, _FOUND_AUTHOR, as_is, as_is
+    ):
+        post.author = writer
+        post.topic_title, post.category_name = title, category_name
+        found.append(post)
+    return found
+
 
 def find_posts(
     user: User | AnonymousUser,
@@ -166,29 +241,17 @@ def find_posts(
     limit: int = 100,
 ) -> list[Post]:
     """Messages this person may read that match the words and filters, best first."""
-    posts = readable_posts(user)
-    if category:
-        posts = posts.filter(topic__category__slug=category)
-    if author:
-        name = author.strip()
-        posts = posts.filter(
-            Q(author__display_name__iexact=name) | Q(author__username__iexact=name),
-            author__erased_at__isnull=True,
-        )
-    if since:
-        posts = posts.filter(created_at__gte=_day_start(since))
-    if until:
-        posts = posts.filter(created_at__lt=_day_start(until + timedelta(days=1)))
-    return search.ranked(
-        # The text too: a result whose words matched only the title shows the message's start.
-        posts.select_related("author").only(*_LISTED, "cooked", *_AUTHOR).annotate(**_NAMES),
+    filtered = bool(category or author or since or until)
+    return search.ranked_among(
+        Post,
         query,
+        partial(_readable_among, user, category=category, author=author, since=since, until=until),
         offset=offset,
         limit=limit,
         newest=RANKED_NEWEST,
         # With no filters, nearly every match is one the reader may read: a page and a half
         # of rows is read at first rather than two pages.
-        kept_share=0.5 if category or author or since or until else 0.7,
+        kept_share=0.5 if filtered else 0.7,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
@@ -214,3 +215,76 @@ def test_a_split_conversation_is_found_by_its_new_title(family, topic, peer_mode
     posts = found(family, "tips lockers")  # "tips" is only in the new title
     assert [p.topic_id for p in posts] == [new.pk]
     assert posts[0].post_number == 1
+
+
+def test_the_search_query_reads_as_readable_posts_does(
+    family, trusted_family, regular, peer_moderator, worker_a, platform_admin, visits, staff_room
+):
+    """Search checks permissions with a hand-written query (`_readable_among`, for speed);
+    `readable_posts` is the ORM's statement of the same rule. Every kind of member, over every
+    state a message and its conversation can be in, gets the same answer from both, and the
+    filters keep what the ORM's filters keep."""
+    long_timers = factories.make_category(
+        "Long-timers", slug="long-timers", read_min_trust=TrustLevel.MEMBER
+    )
+    factories.set_trust_level(trusted_family, TrustLevel.MEMBER)
+    posts = []
+    for n, (category, writer) in enumerate(
+        [(visits, regular), (staff_room, worker_a), (long_timers, trusted_family)]
+    ):
+        topic = services.create_topic(writer, category, title=f"Topic {n}", body="Opening words")
+        posts.append(Post.objects.get(topic=topic, post_number=1))
+        for state in ("live", "deleted", "hidden", "waiting"):
+            reply = services.post_reply(writer, topic, f"A reply that is {state}")
+            now = timezone.now()
+            values = {"deleted": {"deleted_at": now}, "hidden": {"hidden_at": now}}
+            Post.objects.filter(pk=reply.pk).update(
+                **values.get(state, {}), awaiting_approval=state == "waiting"
+            )
+            posts.append(reply)
+    for state in ("deleted", "waiting"):
+        topic = services.create_topic(regular, visits, title=f"A {state} one", body="Words")
+        Topic.objects.filter(pk=topic.pk).update(
+            deleted_at=timezone.now() if state == "deleted" else None,
+            awaiting_approval=state == "waiting",
+        )
+        posts.append(Post.objects.get(topic=topic, post_number=1))
+    Post.objects.filter(pk=posts[1].pk).update(created_at=timezone.now() - timedelta(days=9))
+    keys = [p.pk for p in posts]
+    today = timezone.localdate()
+    filters: list[dict[str, object]] = [
+        {},
+        {"category": "visits"},
+        {"category": staff_room.slug},
+        {"author": regular.display_name.upper()},
+        {"author": worker_a.username},
+        {"since": today - timedelta(days=3)},
+        {"until": today - timedelta(days=3)},
+        {"since": today, "until": today, "category": "visits"},
+    ]
+    people = [family, trusted_family, regular, peer_moderator, worker_a, platform_admin]
+    for person in people:
+        for chosen in filters:
+            expected = search.readable_posts(person).filter(pk__in=keys)
+            if chosen.get("category"):
+                expected = expected.filter(topic__category__slug=chosen["category"])
+            if chosen.get("author"):
+                name = str(chosen["author"])
+                expected = expected.filter(
+                    Q(author__display_name__iexact=name) | Q(author__username__iexact=name),
+                    author__erased_at__isnull=True,
+                )
+            if chosen.get("since"):
+                start = search._day_start(chosen["since"])  # type: ignore[arg-type]
+                expected = expected.filter(created_at__gte=start)
+            if chosen.get("until"):
+                end = search._day_start(chosen["until"] + timedelta(days=1))  # type: ignore[operator, arg-type]
+                expected = expected.filter(created_at__lt=end)
+            got = search._readable_among(person, keys, **chosen)  # type: ignore[arg-type]
+            assert {p.pk for p in got} == set(expected.values_list("pk", flat=True)), (
+                person.username,
+                chosen,
+            )
+    # The answers differ between people, so the comparison above says something.
+    answers = {frozenset(p.pk for p in search._readable_among(x, keys)) for x in people}
+    assert len(answers) >= 3

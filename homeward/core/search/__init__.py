@@ -7,6 +7,7 @@ PostgreSQL; the SQL is in backend.py).
     search.remove(obj)
     search.matching(queryset, "visiting times")   # the rows that match (narrowed=True: few rows)
     search.ranked(queryset, "visiting times", offset=0, limit=20)  # best first, a page
+    search.ranked_among(Model, "visiting times", rows_for_keys)  # the same, any permission check
     search.excerpts(objects, "visiting times")    # {pk: safe HTML with <mark>ed words}
     search.highlights(objects, "visiting times")  # {pk: Highlight(title, excerpt)}
     words = search.parse(Model, "visiting times")  # parsed once, for several of the above
@@ -50,6 +51,7 @@ __all__ = [
     "matching",
     "parse",
     "ranked",
+    "ranked_among",
     "register",
     "register_section",
     "registered",
@@ -251,21 +253,45 @@ def ranked(
     `kept_share`: about how many of the ranked rows the queryset keeps. Rows are read for a
     page and a half of wanted rows at first when it keeps nearly all (a search with no
     filters), twice as many with the default (filters often keep half or less)."""
-    registration = _registration(queryset.model)
-    parsed = _query(queryset.model, query)
+    return ranked_among(
+        queryset.model,
+        query,
+        lambda keys: queryset.filter(pk__in=keys),
+        offset=offset,
+        limit=limit,
+        newest=newest,
+        kept_share=kept_share,
+    )
+
+
+def ranked_among(
+    model: type[M],
+    query: str | Query,
+    rows: Callable[[list[Any]], Iterable[M]],
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    newest: int | None = None,
+    kept_share: float = 0.5,
+) -> list[M]:
+    """As `ranked`, with `rows(keys)` in place of the queryset: the rows the reader may see
+    among these keys, in any order (each row's pk is its key). For a caller whose permission
+    check is a hand-written query."""
+    registration = _registration(model)
+    parsed = _query(model, query)
     if parsed is None or limit <= 0:
         return []
     wanted = offset + limit
-    using = router.db_for_read(queryset.model)
+    using = router.db_for_read(model)
     label, kind = registration.label, registration.kind
     if newest is None:
         everything = partial(_ranked_all, parsed, label, kind, using)
-        return _kept(queryset, wanted, everything, kept_share)[offset:wanted]
+        return _kept(rows, wanted, everything, kept_share)[offset:wanted]
     kept: list[M] = []
     before: int | None = None
     while True:
         window = backend.Window(parsed, label, kind, using, newest=newest, before=before)
-        kept = _kept(queryset, wanted, window.keys, kept_share, kept)
+        kept = _kept(rows, wanted, window.keys, kept_share, kept)
         before = window.older
         if len(kept) >= wanted or before is None:
             return kept[offset:wanted]
@@ -279,18 +305,17 @@ def _ranked_all(
 
 
 def _kept(
-    queryset: models.QuerySet[M],
+    rows_among: Callable[[list[Any]], Iterable[M]],
     wanted: int,
     keys_at: Callable[[int, int], tuple[list[Any], bool]],
     kept_share: float,
     kept: list[M] | None = None,
 ) -> list[M]:
-    """`kept` and then the rows the queryset allows among ranked keys, in rank order: keys are
-    read a window at a time (`keys_at(start, size)`: the keys among ranked places
+    """`kept` and then the rows allowed among ranked keys (`rows_among(keys)`), in rank order:
+    keys are read a window at a time (`keys_at(start, size)`: the keys among ranked places
     start..start+size and whether more follow; each window four times the last) until
     `wanted` rows are kept in all or the keys run out. Each key read costs a row and its
-    related objects, so the first window is sized for the share the queryset is expected to
-    keep."""
+    related objects, so the first window is sized for the share expected to be kept."""
     kept = [] if kept is None else kept
     position = 0
     first = ceil((wanted - len(kept)) / min(max(kept_share, 0.1), 1.0))
@@ -298,7 +323,7 @@ def _kept(
     while True:
         keys, more = keys_at(position, size)
         if keys:
-            rows = {row.pk: row for row in queryset.filter(pk__in=keys)}
+            rows = {row.pk: row for row in rows_among(keys)}
             kept.extend(rows[key] for key in keys if key in rows)
         if len(kept) >= wanted or not more:
             return kept

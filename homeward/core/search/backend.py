@@ -188,6 +188,9 @@ def ranked_keys(
         return [_python_key(k, kind) for (k,) in cursor.fetchall()]
 
 
+_NO_ROWID = 2**63 - 1  # above every rowid
+
+
 class Window:
     """The newest `newest` matching documents (of any model) older than document `before`
     (None: the newest of all), ranked among themselves; this model's keys, a slice at a time.
@@ -197,8 +200,9 @@ class Window:
     each word in a sixth of a million messages. So a window holding every remaining match
     (the words are not common) is ranked as `ranked_keys` ranks; a full window (there are
     more matches than it holds) is ranked on what the window itself can answer: documents
-    with every word in the title first, then those with the words side by side as typed, the
-    newest first within each. SQLite then looks up the documents of the slice asked for only.
+    with every word in the title first, then those with the words side by side as typed,
+    then the rest, the newest first within each. SQLite then reads only as far down each
+    list as the slice asked for needs, and looks up the slice's documents only.
     """
 
     def __init__(
@@ -208,68 +212,73 @@ class Window:
         self.newest, self.before = newest, before
         # Where the next, older window starts (None: no older matches); known after keys().
         self.older: int | None = None
-        self._ranked: list[Any] | None = None  # every key of this model, best first
+        self._ranked: list[Any] | None = None  # PostgreSQL: every key of this model, best first
 
     def keys(self, start: int, size: int) -> tuple[list[Any], bool]:
         """This model's keys among the ranked documents start..start+size, best first, and
         whether more follow in this window."""
-        if self._ranked is None and self.query.vendor == "sqlite":
-            keys, count = self._sqlite(start, size)
-            if self._ranked is None:
-                return keys, start + size < count
-        elif self._ranked is None:
+        if self.query.vendor == "sqlite":
+            return self._sqlite(start, size)
+        if self._ranked is None:
             self._ranked = self._postgresql_ranked()
         return self._ranked[start : start + size], start + size < len(self._ranked)
 
-    def _sqlite(self, start: int, size: int) -> tuple[list[Any], int]:
-        """One statement: the window, ranked on what it holds, with the documents of the
-        slice asked for; and, only when the window holds every remaining match, all of them
-        with their BM25 scores (its LIMIT is 0 otherwise, which SQLite checks before
-        scanning, so BM25 never counts a common word's documents)."""
+    def _sqlite(self, start: int, size: int) -> tuple[list[Any], bool]:
+        """One statement, for the slice start..start+size of the window's documents: ranked on
+        what the window holds, and, only when it holds every remaining match, by BM25 (that
+        part reads an empty range of rowids otherwise, so BM25 never counts a common word's
+        documents). Only the slice's documents are looked up."""
         older = " AND {} < %s" if self.before is not None else ""
         before = [self.before] if self.before is not None else []
-        in_range = (
+        # The window's documents with every word in the title, and with the words side by
+        # side (read in rowid order: FTS5 reads a descending range to its very end).
+        within = (
             "SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s"  # noqa: S608  # nosec B608
-            " AND rowid >= (SELECT oldest FROM edge)" + older.format("rowid")
+            f" AND rowid >= (SELECT oldest FROM edge){older.format('rowid')}"
         )
         together = self.query.together()
-        score = f"2 * (id IN ({in_range}))" + (f" + (id IN ({in_range}))" if together else "")
+        score = f"CASE WHEN id IN ({within}) THEN 2" + (
+            f" WHEN id IN ({within}) THEN 1" if together else ""
+        )
+        score += " ELSE 0 END"
         column = key_column(self.kind)
         sql = (
             "WITH w(id) AS (SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s"  # noqa: S608  # nosec B608
             f"{older.format('rowid')} ORDER BY rowid DESC LIMIT %s),"
             " edge(n, oldest) AS (SELECT count(*), min(id) FROM w),"
             f" s(id, score) AS (SELECT id, {score} FROM w ORDER BY 2 DESC, id DESC"
-            " LIMIT %s OFFSET %s)"
+            " LIMIT CASE WHEN (SELECT n FROM edge) = %s THEN %s ELSE 0 END OFFSET %s),"
+            # An empty range of rowids when the window is full: the engine scans nothing.
+            " b(id, score) AS (SELECT rowid, bm25(core_search_fts, 5.0, 1.0)"
+            f" FROM core_search_fts WHERE core_search_fts MATCH %s{older.format('rowid')}"
+            " AND rowid >= CASE WHEN (SELECT n FROM edge) < %s THEN 0 ELSE %s END"
+            " ORDER BY 2, 1 LIMIT %s OFFSET %s)"
             f" SELECT edge.n, edge.oldest, s.id, d.model, d.{column}, s.score FROM edge"
             " LEFT JOIN s ON 1 LEFT JOIN core_searchdocument d ON d.id = s.id"
-            " UNION ALL SELECT * FROM (SELECT NULL, NULL, d.id, d.model,"
-            f" d.{column}, bm25(core_search_fts, 5.0, 1.0) FROM core_search_fts"
-            " JOIN core_searchdocument d ON d.id = core_search_fts.rowid"
-            f" WHERE core_search_fts MATCH %s{older.format('core_search_fts.rowid')}"
-            " LIMIT CASE WHEN (SELECT n FROM edge) < %s THEN -1 ELSE 0 END)"
+            f" UNION ALL SELECT NULL, NULL, b.id, d.model, d.{column}, b.score FROM b"
+            " JOIN core_searchdocument d ON d.id = b.id"
         )
         expression = self.query.expression
-        params: list[Any] = [expression, *before, self.newest, self.query.in_title(), *before]
-        if together:
-            params += [together, *before]
-        params += [size, start, expression, *before, self.newest]
+        params: list[Any] = [expression, *before, self.newest]
+        for form in (self.query.in_title(), together) if together else (self.query.in_title(),):
+            params += [form, *before]
+        params += [self.newest, size, start, expression, *before, self.newest, _NO_ROWID]
+        params += [size, start]
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         count, oldest = rows[0][0], rows[0][1]
-        if count == self.newest:
-            self.older = oldest
-            # The slice, best first (a compound SELECT keeps no order of its parts).
-            sliced = sorted((r for r in rows if r[0] is not None and r[3] == self.label),
-                            key=lambda r: (-r[5], -r[2]))  # fmt: skip
-            return [_python_key(r[4], self.kind) for r in sliced], count
-        self.older = None
-        # BM25: lower is better.
-        mine = sorted((r for r in rows if r[0] is None and r[3] == self.label),
-                      key=lambda r: (r[5], r[2]))  # fmt: skip
-        self._ranked = [_python_key(r[4], self.kind) for r in mine]
-        return self._ranked[start : start + size], count
+        full = count == self.newest
+        self.older = oldest if full else None
+        # Best first (a compound SELECT keeps no order of its parts): the window's own
+        # ranking, higher first; BM25, lower first.
+        if full:
+            mine = sorted((r for r in rows if r[0] is not None and r[3] == self.label),
+                          key=lambda r: (-r[5], -r[2]))  # fmt: skip
+        else:
+            mine = sorted((r for r in rows if r[0] is None and r[3] == self.label),
+                          key=lambda r: (r[5], r[2]))  # fmt: skip
+        return [_python_key(r[4], self.kind) for r in mine], start + size < count
 
     def _postgresql_ranked(self) -> list[Any]:
         """One query: the window's documents with both rankings (ts_rank reads only their own
@@ -281,10 +290,10 @@ class Window:
             f" FROM core_searchdocument d WHERE d.vector @@ to_tsquery('{PG_CONFIG}', %s){older}"
             " ORDER BY d.id DESC LIMIT %s"
         )
-        beside = f"(m.vector @@ to_tsquery('{PG_CONFIG}', %s))::int" if together else "0"
+        beside = f" WHEN m.vector @@ to_tsquery('{PG_CONFIG}', %s) THEN 1" if together else ""
         sql = (
             f"SELECT m.id, m.model, m.key, ts_rank(m.vector, to_tsquery('{PG_CONFIG}', %s)),"  # noqa: S608  # nosec B608
-            f" 2 * (m.vector @@ to_tsquery('{PG_CONFIG}', %s))::int + {beside}"
+            f" CASE WHEN m.vector @@ to_tsquery('{PG_CONFIG}', %s) THEN 2{beside} ELSE 0 END"
             f" FROM ({window}) m"
         )
         params: list[Any] = [self.query.expression, self.query.in_title()]

@@ -201,7 +201,7 @@ def test_a_full_window_ranks_title_then_words_together_then_newest(registry):
     org("Hello", "visitors to the centre", slug="apart-newer")
     found = search.ranked(Organisation.objects.all(), "visitors centre", limit=10, newest=5)
     assert [o.slug for o in found] == [
-        "title-and-together", "title", "together", "apart-newer", "apart", "oldest",
+        "title", "title-and-together", "together", "apart-newer", "apart", "oldest",
     ]  # fmt: skip
     # The last word as the start of a longer one counts the same way.
     unfinished = search.ranked(Organisation.objects.all(), "visitors cent", limit=10, newest=5)
