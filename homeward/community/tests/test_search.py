@@ -264,6 +264,10 @@ def test_the_search_query_reads_as_readable_posts_does(
     ]
     people = [family, trusted_family, regular, peer_moderator, worker_a, platform_admin]
     for person in people:
+        # The filter's choices, from the same hand-written condition.
+        assert services.readable_category_names(person) == list(
+            services.readable_categories(person).values_list("slug", "name")
+        )
         for chosen in filters:
             expected = search.readable_posts(person).filter(pk__in=keys)
             if chosen.get("category"):
