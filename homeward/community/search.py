@@ -19,6 +19,7 @@ from django import forms
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from homeward.accounts.models import User
 from homeward.community import services
@@ -109,6 +110,10 @@ def activity_of(
 # The search page's section -------------------------------------------------------------------
 
 
+# The filters as nobody has filled them in, by the categories offered (SearchFilters.render).
+_EMPTY_FILTERS: dict[tuple[Any, ...], SafeString] = {}
+
+
 class SearchFilters(forms.Form):
     """Filters beside the words: where, who, when. All optional."""
 
@@ -130,6 +135,22 @@ class SearchFilters(forms.Form):
         # B101: the assert narrows the type for mypy.
         assert isinstance(field, forms.ChoiceField)  # nosec B101
         field.choices = [("", "All categories"), *categories]
+
+    def render(
+        self, template_name: str | None = None, context: Any = None, renderer: Any = None
+    ) -> SafeString:
+        """The filters. Left empty (nearly every search), they look the same to everyone who
+        may read the same categories, so that HTML is made once per process."""
+        given = tuple(self[name].data for name in self.fields)  # None, or "" when sent empty
+        if template_name or context or renderer or any(given):
+            return super().render(template_name, context, renderer)
+        field = self.fields["category"]
+        choices = tuple(field.choices)  # type: ignore[attr-defined]
+        key = (type(self), self.prefix, self.auto_id, self.is_bound, given, choices)
+        html = _EMPTY_FILTERS.get(key)
+        if html is None:
+            html = _EMPTY_FILTERS[key] = super().render()
+        return html
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
@@ -292,3 +293,19 @@ def test_the_search_query_reads_as_readable_posts_does(
     # The answers differ between people, so the comparison above says something.
     answers = {frozenset(p.pk for p in search._readable_among(x, keys)) for x in people}
     assert len(answers) >= 3
+
+
+def test_empty_filters_made_once_are_the_filters_made_afresh(family, trusted_family, visits):
+    """SearchFilters keeps the HTML of filters nobody filled in; it must be what rendering
+    them afresh gives, for each kind of empty, and never stand in for filled-in ones."""
+    search._EMPTY_FILTERS.clear()
+    for data in (None, {"q": "visit"}, {"q": "visit", "category": "", "since": "", "author": ""}):
+        for person in (family, trusted_family):
+            form = search.SearchFilters(data, user=person)
+            fresh = forms.Form.render(form)
+            assert form.render() == fresh
+            assert form.render() == fresh  # the second time, from what was kept
+    filled = search.SearchFilters({"q": "visit", "author": "Willow"}, user=family)
+    assert 'value="Willow"' in str(filled)
+    chosen = search.SearchFilters({"q": "visit", "category": "visits"}, user=family)
+    assert '<option value="visits" selected>' in str(chosen)
