@@ -228,42 +228,73 @@ class Window:
         what the window holds, and, only when it holds every remaining match, by BM25 (that
         part reads an empty range of rowids otherwise, so BM25 never counts a common word's
         documents). Only the slice's documents are looked up."""
-        older = " AND {} < %s" if self.before is not None else ""
+        older = " AND rowid < %s" if self.before is not None else ""
         before = [self.before] if self.before is not None else []
-        # The window's documents with every word in the title, and with the words side by
-        # side (read in rowid order: FTS5 reads a descending range to its very end).
-        within = (
-            "SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s"  # noqa: S608  # nosec B608
-            f" AND rowid >= (SELECT oldest FROM edge){older.format('rowid')}"
+        fts = "SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s"
+        expression, together, reach = self.query.expression, self.query.together(), start + size
+        # The window; its size and oldest document.
+        parts = [f"w(id) AS ({fts}{older} ORDER BY rowid DESC LIMIT %s)"]
+        params: list[Any] = [expression, *before, self.newest]
+        parts.append("edge(n, oldest) AS (SELECT count(*), min(id) FROM w)")
+        # Its documents with every word in the title (read in rowid order: FTS5 reads a
+        # descending range to its very end, whatever its lower bound).
+        in_window = f" AND rowid >= (SELECT oldest FROM edge){older}"  # noqa: S608  # nosec B608
+        parts.append(f"t(id) AS ({fts}{in_window})")
+        params += [self.query.in_title(), *before]
+        # The window's newest few (a descending read that stops there; the window's
+        # `oldest` bounds it when the window holds fewer).
+        few = 4 * reach if together else reach
+        parts.append(f"top(id) AS ({fts}{older} ORDER BY rowid DESC LIMIT %s)")
+        params += [expression, *before, few]
+        newest_few = "(SELECT id FROM top WHERE id >= (SELECT oldest FROM edge))"
+        if together:
+            # Those with the words side by side, looked for among the window's newest few
+            # first: when those and the title's fill every place up to the slice's end, no
+            # other document can take one of those places, and only they are ranked.
+            parts.append(
+                f"near(id) AS ({fts} AND rowid >= (SELECT min(id) FROM {newest_few}){older})"  # noqa: S608  # nosec B608
+            )
+            params += [together, *before]
+            parts.append("few(id) AS (SELECT id FROM t UNION SELECT id FROM near)")
+            parts.append("enough(yes) AS (SELECT count(*) >= %s FROM few)")
+            params.append(reach)
+            score = (
+                "CASE WHEN id IN (SELECT id FROM t) THEN 2"  # noqa: S608  # nosec B608
+                " WHEN (SELECT yes FROM enough) THEN 1"  # only `few` is ranked
+                f" WHEN id IN ({fts}{in_window}) THEN 1 ELSE 0 END"
+            )
+            params += [together, *before]
+        else:
+            # One word: the title's, then the window's newest.
+            parts.append(f"few(id) AS (SELECT id FROM t UNION SELECT id FROM {newest_few})")  # noqa: S608  # nosec B608
+            parts.append("enough(yes) AS (SELECT 1)")
+            score = "CASE WHEN id IN (SELECT id FROM t) THEN 2 ELSE 0 END"
+        ranked = (
+            "SELECT id FROM few WHERE (SELECT yes FROM enough)"
+            " UNION ALL SELECT id FROM w WHERE NOT (SELECT yes FROM enough)"
         )
-        together = self.query.together()
-        score = f"CASE WHEN id IN ({within}) THEN 2" + (
-            f" WHEN id IN ({within}) THEN 1" if together else ""
+        parts.append(
+            f"s(id, score) AS (SELECT id, {score} FROM ({ranked}) ORDER BY 2 DESC, id DESC"  # noqa: S608  # nosec B608
+            " LIMIT CASE WHEN (SELECT n FROM edge) = %s THEN %s ELSE 0 END OFFSET %s)"
         )
-        score += " ELSE 0 END"
-        column = key_column(self.kind)
-        sql = (
-            "WITH w(id) AS (SELECT rowid FROM core_search_fts WHERE core_search_fts MATCH %s"  # noqa: S608  # nosec B608
-            f"{older.format('rowid')} ORDER BY rowid DESC LIMIT %s),"
-            " edge(n, oldest) AS (SELECT count(*), min(id) FROM w),"
-            f" s(id, score) AS (SELECT id, {score} FROM w ORDER BY 2 DESC, id DESC"
-            " LIMIT CASE WHEN (SELECT n FROM edge) = %s THEN %s ELSE 0 END OFFSET %s),"
-            # An empty range of rowids when the window is full: the engine scans nothing.
-            " b(id, score) AS (SELECT rowid, bm25(core_search_fts, 5.0, 1.0)"
-            f" FROM core_search_fts WHERE core_search_fts MATCH %s{older.format('rowid')}"
+        params += [self.newest, size, start]
+        # Every remaining match with its BM25 score; an empty range of rowids when the
+        # window is full, so the engine scans nothing.
+        parts.append(
+            "b(id, score) AS (SELECT rowid, bm25(core_search_fts, 5.0, 1.0) FROM core_search_fts"  # noqa: S608  # nosec B608
+            f" WHERE core_search_fts MATCH %s{older}"
             " AND rowid >= CASE WHEN (SELECT n FROM edge) < %s THEN 0 ELSE %s END"
             " ORDER BY 2, 1 LIMIT %s OFFSET %s)"
+        )
+        params += [expression, *before, self.newest, _NO_ROWID, size, start]
+        column = key_column(self.kind)
+        sql = (
+            f"WITH {', '.join(parts)}"  # noqa: S608  # nosec B608
             f" SELECT edge.n, edge.oldest, s.id, d.model, d.{column}, s.score FROM edge"
             " LEFT JOIN s ON 1 LEFT JOIN core_searchdocument d ON d.id = s.id"
             f" UNION ALL SELECT NULL, NULL, b.id, d.model, d.{column}, b.score FROM b"
             " JOIN core_searchdocument d ON d.id = b.id"
         )
-        expression = self.query.expression
-        params: list[Any] = [expression, *before, self.newest]
-        for form in (self.query.in_title(), together) if together else (self.query.in_title(),):
-            params += [form, *before]
-        params += [self.newest, size, start, expression, *before, self.newest, _NO_ROWID]
-        params += [size, start]
         with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

@@ -174,7 +174,7 @@ def test_newest_windows_rank_the_newest_matches_first_then_older_ones(registry):
     ]
     # Documents interleave with the tasks' (every other one), so windows of four hold two
     # each; in a full window, every title has the word, so the newer comes first.
-    assert ranked == ["w6", "w5", "w4", "w3", "w2", "w1", "w0"]
+    assert ranked == ["w6", "w5", "w4", "w3", "w2", "w1", "w0"], " ".join(ranked)
     whole = [o.slug for o in search.ranked(Organisation.objects.all(), "travel", limit=20)]
     assert whole == [f"w{n}" for n in range(7)]
     # A window with room to spare holds every match: it is ranked as the whole is.
@@ -211,6 +211,32 @@ def test_a_full_window_ranks_title_then_words_together_then_newest(registry):
         for k in (0, 2, 4)
     ]
     assert [o.slug for page in pages for o in page] == [o.slug for o in found]
+
+
+def test_a_full_window_looks_for_words_together_among_its_newest_first(registry, monkeypatch):
+    """Words side by side are looked for among a full window's newest few documents first;
+    when those do not fill the places asked for, the whole window is looked through. Either
+    way, each page is the same slice of one ranking."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    together = {3, 5, 11, 12}
+    for n in range(14):
+        words = "the visitors centre" if n in together else "centre for visitors"
+        org(f"Group {n}", f"{words} {n}", slug=f"g{n}")
+    # Older than the newest few: found by the title's own list.
+    Organisation.objects.filter(slug="g4").update(name="Visitors centre group")
+    search.index(Organisation.objects.get(slug="g4"))
+    allowed = Organisation.objects.all()
+    whole = [o.slug for o in search.ranked(allowed, "visitors centre", limit=20, newest=12)]
+    # The newest twelve: the title's, side by side, then the rest, newest first; then the
+    # two older.
+    assert whole[:12] == [f"g{n}" for n in (4, 12, 11, 5, 3, 13, 10, 9, 8, 7, 6, 2)]
+    assert sorted(whole[12:]) == ["g0", "g1"]
+    pages = [
+        o.slug
+        for k in range(15)
+        for o in search.ranked(allowed, "visitors centre", offset=k, limit=1, newest=12)
+    ]
+    assert pages == whole
 
 
 def test_ranked_with_no_words_or_no_room_is_empty(orgs):
