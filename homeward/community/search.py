@@ -152,6 +152,10 @@ class SearchFilters(forms.Form):
             html = _EMPTY_FILTERS[key] = super().render()
         return html
 
+    # As RenderableMixin names them, for templates ({{ form }}) to find this render.
+    __str__ = render
+    __html__ = render
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")

@@ -299,12 +299,15 @@ def test_empty_filters_made_once_are_the_filters_made_afresh(family, trusted_fam
     """SearchFilters keeps the HTML of filters nobody filled in; it must be what rendering
     them afresh gives, for each kind of empty, and never stand in for filled-in ones."""
     search._EMPTY_FILTERS.clear()
+    str(search.SearchFilters(None, user=family))  # as a template shows it
+    assert len(search._EMPTY_FILTERS) == 1
     for data in (None, {"q": "visit"}, {"q": "visit", "category": "", "since": "", "author": ""}):
         for person in (family, trusted_family):
             form = search.SearchFilters(data, user=person)
             fresh = forms.Form.render(form)
+            assert str(form) == fresh
+            assert form.__html__() == fresh  # the second time, from what was kept
             assert form.render() == fresh
-            assert form.render() == fresh  # the second time, from what was kept
     filled = search.SearchFilters({"q": "visit", "author": "Willow"}, user=family)
     assert 'value="Willow"' in str(filled)
     chosen = search.SearchFilters({"q": "visit", "category": "visits"}, user=family)
