@@ -82,13 +82,12 @@ def readable_posts(user: User | AnonymousUser) -> QuerySet[Post]:
 
 
 ACTIVITY_PER_PAGE = 20
-# What a list of messages shows (a profile's activity, search results): the message's own
-# columns, and of its conversation and category only their names, as values (`topic_title`,
-# `category_name`): building a conversation and a category for every row cost the lists more
-# than their query.
+# What a profile's activity shows of each message: its own columns, and of its conversation
+# and category only their names, as values (`topic_title`, `category_name`, as search results
+# have them): building a conversation and a category for every row cost the list more than
+# its query.
 _LISTED = ("post_number", "created_at", "topic_id")
 _NAMES = {"topic_title": F("topic__title"), "category_name": F("topic__category__name")}
-_AUTHOR = ("author__username", "author__display_name", "author__erased_at")
 
 
 def activity_of(

@@ -243,9 +243,9 @@ class Window:
         params += [self.query.in_title(), *before]
         # The window's newest few (a descending read that stops there; the window's
         # `oldest` bounds it when the window holds fewer).
-        few = 4 * reach if together else reach
+        looked_at = 4 * reach if together else reach
         parts.append(f"top(id) AS ({fts}{older} ORDER BY rowid DESC LIMIT %s)")
-        params += [expression, *before, few]
+        params += [expression, *before, looked_at]
         newest_few = "(SELECT id FROM top WHERE id >= (SELECT oldest FROM edge))"
         if together:
             # Those with the words side by side, looked for among the window's newest few
