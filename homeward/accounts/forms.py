@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.db.models import Q
 from django.utils import timezone
 
-from homeward.accounts.models import FORMER_MEMBER, User
+from homeward.accounts.models import FORMER_MEMBER, User, normalise_code
 from homeward.accounts.services import MAX_BATCH_SIZE
 from homeward.accounts.validators import display_name_validator
 from homeward.core.models import EmailFrequency
@@ -25,6 +25,16 @@ class CodeForm(forms.Form):
             attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
+
+    def clean_code(self) -> str:
+        """Only the letters and numbers count (normalise_code): "hmwd 7k3p" and "HMWD/7K3P"
+        are the card HMWD-7K3P, and the code can always go into the join page's address."""
+        code = normalise_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(
+                "Type the letters and numbers from your card, for example HMWD-7K3P."
+            )
+        return code
 
 
 def _name_is_free(name: str, exclude_pk: int | None = None) -> bool:

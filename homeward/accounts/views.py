@@ -47,7 +47,7 @@ def join_start(request: HttpRequest) -> HttpResponse:
     """Type the code from a card (for people who didn't scan the QR code)."""
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        return redirect("accounts:join", code=form.cleaned_data["code"].replace(" ", ""))
+        return redirect("accounts:join", code=form.cleaned_data["code"])
     return render(request, "accounts/join_start.html", {"form": form})
 
 

@@ -166,6 +166,22 @@ def test_code_typed_on_the_join_page_leads_to_the_cards_page(client, code):
     assert 'name="display_name"' in response.content.decode()
 
 
+def test_a_code_typed_with_a_slash_or_other_marks_still_leads_to_the_cards_page(client, code):
+    # "/" cannot go into the join page's address: it was a server error.
+    typed = f"{code.code[:4]}/{code.code[4:]}."
+    response = client.post("/join/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == join_url(code.code)
+
+
+def test_a_code_of_marks_only_is_answered_beside_the_box(client, db):
+    response = client.post("/join/", {"code": "/ - /"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Type the letters and numbers from your card" in page
+    assert 'value="/ - /"' in page  # what was typed is kept
+
+
 # Codes that cannot be used ---------------------------------------------------------------------
 
 
