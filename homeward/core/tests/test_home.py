@@ -20,6 +20,7 @@ def panels(tmp_path, settings) -> Iterator[None]:
     (tmp_path / "visitors.html").write_text('<li class="panel">Visitors panel</li>')
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]},
+        *settings.TEMPLATES[1:],  # the Jinja2 fragments (the page's header and footer)
     ]
     saved = dict(home._panels)
     home.register(

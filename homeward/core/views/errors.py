@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
-from homeward.core.context_processors import nav_links
+from homeward.core.context_processors import Frame, nav_links
 from homeward.core.middleware import current_request_id
 
 log = logging.getLogger("homeward.errors")
@@ -54,6 +54,7 @@ def render_error(request: HttpRequest, status: int, *, reason: str = "") -> Http
         "site_name": settings.SITE_NAME,
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "nav": nav_links(),
+        "frame": Frame(),
     }
     html = loader.render_to_string("errors/error.html", context)
     response = HttpResponse(html, status=status)
@@ -110,6 +111,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             "site_name": settings.SITE_NAME,
             "quick_exit_url": settings.QUICK_EXIT_URL,
             "nav": nav_links(),
+            "frame": Frame(),
         },
     ).encode()
     return response
