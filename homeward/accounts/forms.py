@@ -27,14 +27,15 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        """Only the letters and numbers count (normalise_code): "hmwd 7k3p" and "HMWD/7K3P"
-        are the card HMWD-7K3P, and the code can always go into the join page's address."""
-        code = normalise_code(self.cleaned_data["code"])
-        if not code:
+        """The code as typed, with only its letters, numbers and dashes: only the letters and
+        numbers count (normalise_code), so "HMWD 7K3P" and "HMWD/7K3P" are the card HMWD-7K3P,
+        and the code can always go into the join page's address."""
+        typed = self.cleaned_data["code"]
+        if not normalise_code(typed):
             raise forms.ValidationError(
                 "Type the letters and numbers from your card, for example HMWD-7K3P."
             )
-        return code
+        return "".join(ch for ch in typed if ch.isalnum() or ch == "-")
 
 
 def _name_is_free(name: str, exclude_pk: int | None = None) -> bool:

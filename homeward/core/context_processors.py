@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
@@ -74,15 +75,17 @@ class Frame:
             "signed_in": signed_in,
             "staff": signed_in and self._staff(),
             "unread": self._unread() if signed_in else 0,
+            # One CSRF field for both Sign out forms (each is the token masked afresh).
+            "csrf": csrf_input(self._request) if self._request is not None else "",
         }
 
     @cached_property
     def header(self) -> SafeString:
-        return render_fragment("core/_header.jinja", self._context, self._request)
+        return render_fragment("core/_header.jinja", self._context)
 
     @cached_property
     def footer(self) -> SafeString:
-        return render_fragment("core/_footer.jinja", self._context, self._request)
+        return render_fragment("core/_footer.jinja", self._context)
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

@@ -172,6 +172,7 @@ def test_a_code_typed_with_a_slash_or_other_marks_still_leads_to_the_cards_page(
     response = client.post("/join/", {"code": typed})
     assert response.status_code == 302
     assert response["Location"] == join_url(code.code)
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_a_code_of_marks_only_is_answered_beside_the_box(client, db):
