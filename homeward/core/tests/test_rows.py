@@ -102,3 +102,46 @@ def test_the_primary_key_is_always_read_and_fields_keep_the_models_order():
         ("id", "erased_at", "username", "is_active"), key=order.index
     )
     assert len(Columns(User, "u").fields) == len(order)
+
+
+def test_an_instance_is_the_one_from_db_makes(family):
+    """fetch makes instances without Model.__init__ (rows._maker); each must be the instance
+    from_db makes of the same values: the same fields held, the same deferred, the same state,
+    equal, and savable."""
+    _event(family, "rows.same", datetime(2026, 12, 6, 9, 30, tzinfo=UTC))
+    [(_event_row, actor)] = fetch(
+        f"SELECT {EVENT.select()}, {ACTOR.select()} FROM {EVENT.table()}"
+        f" JOIN {ACTOR.table()} ON u.id = e.actor_id WHERE e.action = %s",
+        ["rows.same"],
+        EVENT,
+        ACTOR,
+    )
+    names = [f.attname for f in ACTOR.fields]
+    made = User.from_db("default", names, [getattr(actor, n) for n in names])
+    assert actor == made and actor.__dict__.keys() == made.__dict__.keys()
+    assert actor.get_deferred_fields() == made.get_deferred_fields()
+    assert (actor._state.adding, actor._state.db) == (False, "default")
+    actor.display_name = "Robin M"
+    actor.save(update_fields=["display_name"])
+    assert User.objects.get(pk=family.pk).display_name == "Robin M"
+
+
+def test_a_model_whose_init_is_listened_for_is_made_through_from_db(family):
+    from django.db.models import signals
+
+    _event(family, "rows.heard", datetime(2026, 12, 6, 9, 30, tzinfo=UTC))
+    heard: list[object] = []
+
+    def listener(sender: type, instance: object, **kwargs: object) -> None:
+        heard.append(instance)
+
+    signals.post_init.connect(listener, sender=AuditEvent)
+    try:
+        [(event,)] = fetch(
+            f"SELECT {EVENT.select()} FROM {EVENT.table()} WHERE e.action = %s",
+            ["rows.heard"],
+            EVENT,
+        )
+    finally:
+        signals.post_init.disconnect(listener, sender=AuditEvent)
+    assert heard == [event]
