@@ -11,7 +11,8 @@ against django-spirit's on the same data and against the floor of this stack.
    harness.measure_page gives them) as a signed-in member: latest topics, a busy category, the
    first and last page of the long topic, and search and a profile when the URLconf has them.
 3. django-spirit is installed in its own virtualenv outside the repository, seeded with the same
-   corpus and timed the same way by bench/spirit/driver.py (a subprocess printing JSON).
+   corpus and timed, one page after another, by bench/spirit/driver.py (a subprocess
+   printing JSON).
 4. The floor (bench/floor.py): one row through a template, same process and middleware, timed
    in the same rounds as Homeward's pages, each round requesting every page and the floor
    once: the machine's load at any moment weighs on both alike. (Timed one page after
@@ -797,8 +798,9 @@ def write(record: dict[str, Any]) -> list[str]:
         spirit_line = (
             f"django-spirit {spirit['spirit']} on Django {spirit['django']} in its own "
             f"virtualenv outside the repository ({spirit['venv']}), seeded with the same corpus "
-            f"in {spirit['build_seconds'] / 60:.0f} min and timed the same way (harness.measure_page, "
-            f"same runs) in its own process: Spirit's stock apps, middleware and settings, "
+            f"in {spirit['build_seconds'] / 60:.0f} min and timed with the same number of runs in "
+            f"its own process, one page after another (harness.measure_page): Spirit's stock "
+            f"apps, middleware and settings, "
             f"DEBUG off, SQLite WAL with Homeward's pragmas. Load average "
             f"{spirit.get('load', float('nan')):.1f} when its timing began."
         )
